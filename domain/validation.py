@@ -1,0 +1,83 @@
+"""Input rules of SPEC §4 and §7. Each failure names the offending field's path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from domain.errors import ErrorCode, OrdoError
+from domain.order import OrderItem
+
+Path = Sequence[str]
+
+MAX_LIST = 1000
+MAX_COUNT = 2**31 - 1
+_ID = re.compile(r"[A-Za-z0-9_.:@-]{1,128}", re.ASCII)
+# Plain decimal notation only: an exponent or "NaN" is not a price a client meant.
+_PRICE = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+_MAX_DIGITS = 18
+_MAX_FRACTION = 6
+
+
+def invalid(path: Path, message: str) -> OrdoError:
+    return OrdoError(ErrorCode.INVALID_INPUT, message, path)
+
+
+def check_id(value: str, path: Path) -> str:
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        raise invalid(path, f"{path[-1]} must be 1-128 characters of letters, digits and -_.:@")
+    return value
+
+
+def check_count(value: int, path: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        raise invalid(path, f"{path[-1]} must be a whole number from 0 to {MAX_COUNT}")
+    return value
+
+
+def check_size(values: Sequence[object], path: Path) -> None:
+    if len(values) > MAX_LIST:
+        raise invalid(path, f"{path[-1]} has more than {MAX_LIST} entries")
+
+
+def check_price(value: str, path: Path) -> str:
+    if not isinstance(value, str) or not _PRICE.fullmatch(value):
+        raise invalid(path, "price must be a decimal number such as \"1500.00\"")
+    whole, _, fraction = value.lstrip("-").partition(".")
+    if len(fraction) > _MAX_FRACTION or len(whole.lstrip("0") + fraction) > _MAX_DIGITS:
+        raise invalid(path, "price has more than 18 digits or more than 6 after the point")
+    if Decimal(value) < 0:
+        raise invalid(path, "price must not be negative")
+    return value
+
+
+def check_period(item: OrderItem, path: Path) -> None:
+    end = item.period_end_date
+    if end is not None and end < item.period_start_date:
+        raise invalid([*path, "periodEndDate"], "periodEndDate is before periodStartDate")
+
+
+def check_window(starts_at: datetime | None, ends_at: datetime | None, path: Path) -> None:
+    if starts_at is not None and ends_at is not None and not starts_at < ends_at:
+        raise invalid([*path, "endsAt"], "endsAt must be after startsAt")
+
+
+def parse_date(value: object, path: Path) -> date:
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise invalid(path, f"{path[-1]} must be a date such as \"2026-12-01\"")
+
+
+def parse_datetime(value: object, path: Path) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise invalid(path, f"{path[-1]} must be ISO 8601 with an offset: \"2026-12-01T09:30:00Z\"")
+    return parsed

@@ -1,0 +1,72 @@
+-- Shared by every script (prepended by resolvers/scripts.py). Every function here only
+-- reads or only writes: scripts call the checks first and the writes after, because a Lua
+-- error midway does not roll back the writes already made (redis/redis#10576).
+
+local function now_us()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+
+local function append_event(events_key, event_type, data)
+  redis.call('XADD', events_key, '*', 'type', event_type, 'data', data)
+end
+
+local function promo_data(promo_id, user_id, reason)
+  -- Built by hand: cjson's key order and empty-table encoding differ between Redis and lupa.
+  local data = '{"promoId":' .. cjson.encode(promo_id) .. ',"userId":' .. cjson.encode(user_id)
+  if reason then
+    data = data .. ',"reason":' .. cjson.encode(reason)
+  end
+  return data .. '}'
+end
+
+local function order_reply(events_key)
+  return {'ok', redis.call('XRANGE', events_key, '-', '+')}
+end
+
+local function error_reply(code, field)
+  return {'err', code, field or ''}
+end
+
+-- SPEC §2 reserve, in its order: exists (404), window (409), available, per-user limit.
+local function reserve_refusal(promo_key, used_key, open_key, user_id)
+  local promo = redis.call('HMGET', promo_key, 'count', 'perUserCount', 'lockedCount',
+    'startsAt', 'endsAt')
+  if not promo[1] then
+    return 'PROMO_NOT_FOUND'
+  end
+  local now = now_us()
+  local starts_at, ends_at = tonumber(promo[4]), tonumber(promo[5])
+  if (starts_at and now < starts_at) or (ends_at and now >= ends_at) then
+    return 'PROMO_NOT_ACTIVE'
+  end
+  if tonumber(promo[1]) - tonumber(promo[3]) < 1 then
+    return 'PROMO_EXHAUSTED'
+  end
+  local used = tonumber(redis.call('HGET', used_key, user_id) or '0')
+  local open = tonumber(redis.call('HGET', open_key, user_id) or '0')
+  if used + open >= tonumber(promo[2]) then
+    return 'PROMO_USER_LIMIT'
+  end
+  return nil
+end
+
+local function reserve(promo_key, open_key, open_orders_key, user_id, order_id)
+  redis.call('HINCRBY', promo_key, 'lockedCount', 1)
+  redis.call('HINCRBY', open_key, user_id, 1)
+  redis.call('ZADD', open_orders_key, now_us(), order_id)
+end
+
+local function leave_open(promo_key, open_key, open_orders_key, user_id, order_id)
+  redis.call('HINCRBY', promo_key, 'lockedCount', -1)
+  if redis.call('HINCRBY', open_key, user_id, -1) <= 0 then
+    redis.call('HDEL', open_key, user_id)
+  end
+  redis.call('ZREM', open_orders_key, order_id)
+end
+
+local function redeem(promo_key, used_key, open_key, open_orders_key, user_id, order_id)
+  leave_open(promo_key, open_key, open_orders_key, user_id, order_id)
+  redis.call('HINCRBY', promo_key, 'count', -1)
+  redis.call('HINCRBY', used_key, user_id, 1)
+end

@@ -1,0 +1,60 @@
+"""The `ordo` command."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Annotated
+
+import typer
+import uvicorn
+
+app = typer.Typer(help="ordo: an order service with atomic promo codes.", no_args_is_help=True)
+
+
+@app.callback()
+def main_callback() -> None:
+    """ordo: an order service with atomic promo codes."""
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="ORDO_REDIS_URL",
+            help="redis://… or redis+cluster://host:port; unset: the embedded in-memory store.",
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Serve GraphQL at /graphql and the legacy REST routes."""
+    if redis_url:
+        os.environ["ORDO_REDIS_URL"] = redis_url
+    else:
+        os.environ.pop("ORDO_REDIS_URL", None)
+        if workers > 1:
+            # Each worker would hold its own in-memory store: orders would vanish between them.
+            raise typer.BadParameter(
+                "the embedded store lives in one process: use --workers 1, or set --redis-url",
+                param_hint="--workers",
+            )
+    if not os.environ.get("ORDO_ADMIN_TOKEN"):
+        # Made here, once, so every worker accepts the same token.
+        os.environ["ORDO_ADMIN_TOKEN"] = secrets.token_urlsafe(24)
+        typer.echo(f"ORDO_ADMIN_TOKEN is not set; admin token: {os.environ['ORDO_ADMIN_TOKEN']}")
+    uvicorn.run(
+        "ordo.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        timeout_graceful_shutdown=10,
+    )
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,153 @@
+"""The legacy REST routes of seed 000 (SPEC §6), on the same resolvers as GraphQL.
+
+Each endpoint's docstring is its OpenAPI operation (read by Starlette's SchemaGenerator).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from domain.errors import ErrorCode, OrdoError
+from domain.order import Order, OrderStatus
+from domain.validation import invalid
+from resolvers import orders
+from resolvers.store import Store
+
+LEGACY_STATUS = {
+    OrderStatus.OPEN: "in progress",
+    OrderStatus.COMPLETED: "success",
+    OrderStatus.CANCELLED: "cancel",
+    OrderStatus.DECLINED: "declined",
+}
+CLOSE = {"success": orders.complete_order, "cancel": orders.cancel_order}
+
+
+def error_response(code: ErrorCode, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code.name, "message": message}}, status_code=code.status)
+
+
+async def json_body(request: Request, allowed: set[str]) -> dict[str, Any]:
+    """The body as a JSON object of string fields; anything else is refused, naming why."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise OrdoError(ErrorCode.UNSUPPORTED_MEDIA_TYPE)
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError) as error:
+        raise invalid(["body"], f"the body is not valid JSON: {error}") from error
+    if not isinstance(body, dict):
+        raise invalid(["body"], "the body must be a JSON object")
+    for name, value in body.items():
+        if name not in allowed:
+            raise invalid([name], f"unknown field {name!r}; expected {sorted(allowed)}")
+        if not isinstance(value, str):
+            raise invalid([name], f"{name!r} must be a string")
+    return body
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+async def create_order(request: Request) -> JSONResponse:
+    """
+    summary: Create an order, activating a promo code when userId and promoId are given
+    parameters:
+      - {name: Idempotency-Key, in: header, required: false, schema: {type: string}}
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/CreateOrder'}
+    responses:
+      200:
+        description: The order was created
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/OrderCreated'}
+      400: {$ref: '#/components/responses/Error'}
+      403: {$ref: '#/components/responses/Error'}
+      404: {$ref: '#/components/responses/Error'}
+      409: {$ref: '#/components/responses/Error'}
+      413: {$ref: '#/components/responses/Error'}
+      415: {$ref: '#/components/responses/Error'}
+      503: {$ref: '#/components/responses/Error'}
+    """
+    body = await json_body(request, {"userId", "promoId"})
+    order = await orders.create_order(
+        _store(request),
+        body.get("userId"),
+        body.get("promoId"),
+        request.headers.get("idempotency-key"),
+    )
+    return JSONResponse({"orderId": order.order_id})
+
+
+def legacy_view(order: Order) -> dict[str, str]:
+    view = {"status": LEGACY_STATUS[order.status]}
+    if order.promo:
+        view = {"promoId": order.promo.promo_id, "userId": order.promo.user_id, **view}
+    return view
+
+
+async def get_order(request: Request) -> JSONResponse:
+    """
+    summary: An order's status, with its promo activation if it has one
+    parameters:
+      - {name: order_id, in: path, required: true, schema: {type: string}}
+    responses:
+      200:
+        description: The order
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/LegacyOrder'}
+      400: {$ref: '#/components/responses/Error'}
+      404: {$ref: '#/components/responses/Error'}
+      503: {$ref: '#/components/responses/Error'}
+    """
+    order = await orders.get_order(_store(request), request.path_params["order_id"])
+    return JSONResponse(legacy_view(order))
+
+
+async def close_order(request: Request) -> JSONResponse:
+    """
+    summary: Close an order with "success" (redeems its promo) or "cancel" (releases it)
+    parameters:
+      - {name: order_id, in: path, required: true, schema: {type: string}}
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/NewStatus'}
+    responses:
+      200:
+        description: The order is closed
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/StatusOK'}
+      400: {$ref: '#/components/responses/Error'}
+      404: {$ref: '#/components/responses/Error'}
+      409: {$ref: '#/components/responses/Error'}
+      413: {$ref: '#/components/responses/Error'}
+      415: {$ref: '#/components/responses/Error'}
+      503: {$ref: '#/components/responses/Error'}
+    """
+    body = await json_body(request, {"new status"})
+    new_status = body.get("new status")
+    if new_status not in CLOSE:
+        raise invalid(["new status"], '"new status" must be "success" or "cancel"')
+    await CLOSE[new_status](_store(request), request.path_params["order_id"])
+    return JSONResponse({"status": "OK"})
+
+
+routes = [
+    Route("/orders", create_order, methods=["POST"]),
+    Route("/orders/{order_id}", get_order, methods=["GET"]),
+    Route("/orders/{order_id}", close_order, methods=["POST"]),
+]

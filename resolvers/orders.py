@@ -1,0 +1,113 @@
+"""Promo orders (seed 000): create, complete, cancel, and reading an order by id."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from domain.errors import ErrorCode, OrdoError
+from domain.order import Order, PromoActivation
+from domain.validation import check_id, invalid
+from resolvers import idempotency
+from resolvers.keys import Home, events_key, home_key, order_and_promo_keys, promo_keys
+from resolvers.replies import order_from_entries, order_from_reply
+from resolvers.store import Store
+from resolvers.users import ensure_user_known
+
+INPUT = ("input",)
+_PLAIN_CREATED = json.dumps({"entityId": None, "type": None})
+
+
+def new_order_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _promo_input(user_id: str | None, promo_id: str | None) -> PromoActivation | None:
+    if user_id is not None:
+        check_id(user_id, [*INPUT, "userId"])
+    if promo_id is not None:
+        check_id(promo_id, [*INPUT, "promoId"])
+    if (user_id is None) != (promo_id is None):
+        missing = "promoId" if promo_id is None else "userId"
+        raise invalid([*INPUT, missing], "userId and promoId come together or not at all")
+    return PromoActivation(promo_id, user_id) if promo_id and user_id else None
+
+
+async def create_order(
+    store: Store,
+    user_id: str | None = None,
+    promo_id: str | None = None,
+    idempotency_key: str | None = None,
+) -> Order:
+    promo = _promo_input(user_id, promo_id)
+    if idempotency_key is not None:
+        check_id(idempotency_key, [*INPUT, "idempotencyKey"])
+    if promo:
+        await ensure_user_known(store, promo.user_id, [*INPUT, "userId"])
+    if idempotency_key is None:
+        return await _open(store, new_order_id(), promo)
+    fingerprint = json.dumps([promo.promo_id, promo.user_id] if promo else None)
+    try:
+        held = await idempotency.claim(store, idempotency_key, fingerprint, new_order_id())
+    except OrdoError:
+        if promo:  # a missing promo (404) outranks a reused key (409)
+            await _ensure_promo_exists(store, promo.promo_id)
+        raise
+    try:
+        return await _open(store, held.order_id, promo)
+    except OrdoError:
+        await idempotency.forget(store, held)
+        raise
+
+
+async def _ensure_promo_exists(store: Store, promo_id: str) -> None:
+    if not await store.read("EXISTS", promo_keys(promo_id)[0]):
+        raise OrdoError(ErrorCode.PROMO_NOT_FOUND, field=[*INPUT, "promoId"])
+
+
+async def _open(store: Store, order_id: str, promo: PromoActivation | None) -> Order:
+    home = Home.of_promo(promo.promo_id) if promo else Home.of_order(order_id)
+    if promo:
+        await claim_home(store, order_id, home)
+    args = [order_id, promo.promo_id, promo.user_id] if promo else [order_id, "", ""]
+    keys = order_and_promo_keys(home, order_id)
+    reply = await store.run("create_order", keys, [*args, _PLAIN_CREATED])
+    return order_from_reply(order_id, reply, INPUT)
+
+
+async def claim_home(store: Store, order_id: str, home: Home) -> Home:
+    """Record the order's home before writing it there; returns the home already recorded."""
+    return Home(await store.run("claim_order_home", [home_key(order_id)], [home.tag]))
+
+
+async def locate(store: Store, order_id: str) -> Home:
+    tag = await store.read("GET", home_key(order_id))
+    return Home(tag) if tag else Home.of_order(order_id)
+
+
+async def find_order(store: Store, order_id: str) -> Order | None:
+    home = await locate(store, order_id)
+    return order_from_entries(order_id, await store.read("XRANGE", events_key(home, order_id), "-", "+"))
+
+
+async def get_order(store: Store, order_id: str) -> Order:
+    check_id(order_id, ["orderId"])
+    order = await find_order(store, order_id)
+    if order is None:
+        raise OrdoError(ErrorCode.ORDER_NOT_FOUND, field=["orderId"])
+    return order
+
+
+async def _close(store: Store, script: str, order_id: str) -> Order:
+    check_id(order_id, ["orderId"])
+    home = await locate(store, order_id)
+    reply = await store.run(script, order_and_promo_keys(home, order_id), [order_id])
+    return order_from_reply(order_id, reply)
+
+
+async def complete_order(store: Store, order_id: str) -> Order:
+    return await _close(store, "complete_order", order_id)
+
+
+async def cancel_order(store: Store, order_id: str) -> Order:
+    return await _close(store, "cancel_order", order_id)

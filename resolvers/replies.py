@@ -1,0 +1,73 @@
+"""The one place that turns a script's reply into domain objects or an OrdoError."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from domain.errors import ErrorCode, OrdoError
+from domain.events import Event, EventType
+from domain.fold import fold
+from domain.order import Order
+from domain.promo import Promo
+
+Reply = list[Any]
+
+
+def checked(reply: Reply, path: Sequence[str] = ()) -> Reply:
+    """The reply of a script that succeeded; a refusal becomes an OrdoError naming its field."""
+    if reply[0] == "err":
+        field = [*path, reply[2]] if len(reply) > 2 and reply[2] else None
+        raise OrdoError(ErrorCode[reply[1]], field=field)
+    return reply
+
+
+def events_from_entries(entries: list[Any]) -> list[Event]:
+    return [_event(entry_id, fields) for entry_id, fields in entries]
+
+
+def _event(entry_id: str, fields: list[str] | dict[str, str]) -> Event:
+    values = fields if isinstance(fields, dict) else dict(zip(fields[::2], fields[1::2], strict=True))
+    millis = int(entry_id.split("-", 1)[0])
+    return Event(
+        id=entry_id,
+        type=EventType(values["type"]),
+        at=datetime.fromtimestamp(millis / 1000, UTC),
+        data=json.loads(values["data"]),
+    )
+
+
+def order_from_entries(order_id: str, entries: list[Any]) -> Order | None:
+    return fold(order_id, events_from_entries(entries))
+
+
+def order_from_reply(order_id: str, reply: Reply, path: Sequence[str] = ()) -> Order:
+    order = order_from_entries(order_id, checked(reply, path)[1])
+    if order is None:  # a script answers "ok" only for an order that exists
+        raise RuntimeError(f"script answered ok for order {order_id} without events")
+    return order
+
+
+def micros_to_datetime(value: str | None) -> datetime | None:
+    return datetime.fromtimestamp(int(value) / 1_000_000, UTC) if value else None
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def datetime_to_micros(value: datetime) -> int:
+    return (value - _EPOCH) // timedelta(microseconds=1)
+
+
+def promo_from_fields(promo_id: str, fields: list[str] | dict[str, str]) -> Promo:
+    values = fields if isinstance(fields, dict) else dict(zip(fields[::2], fields[1::2], strict=True))
+    return Promo(
+        promo_id=promo_id,
+        count=int(values["count"]),
+        per_user_count=int(values["perUserCount"]),
+        locked_count=int(values["lockedCount"]),
+        starts_at=micros_to_datetime(values.get("startsAt")),
+        ends_at=micros_to_datetime(values.get("endsAt")),
+    )

@@ -1,0 +1,53 @@
+"""The store: one Redis client, its registered scripts, and failures turned into Unavailable."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from redis import exceptions as redis_errors
+
+from domain.errors import Unavailable
+from resolvers.scripts import register_all
+
+_FAILURES = (
+    redis_errors.ConnectionError,
+    redis_errors.TimeoutError,
+    redis_errors.ClusterDownError,
+    redis_errors.TryAgainError,
+    asyncio.TimeoutError,
+    OSError,
+)
+
+
+@contextmanager
+def unavailable_on_failure() -> Iterator[None]:
+    try:
+        yield
+    except _FAILURES as error:
+        raise Unavailable(str(error) or type(error).__name__) from error
+
+
+class Store:
+    def __init__(self, client: Any, *, embedded: bool) -> None:
+        self.client = client
+        self.embedded = embedded
+        self._scripts = register_all(client, shebang=not embedded)
+
+    async def run(self, script: str, keys: list[str], args: list[str | int]) -> Any:
+        with unavailable_on_failure():
+            return await self._scripts[script](keys=keys, args=args)
+
+    async def read(self, command: str, *args: Any) -> Any:
+        """A plain read (GET, XRANGE, HGETALL, ...): reads need no script."""
+        with unavailable_on_failure():
+            return await self.client.execute_command(command, *args)
+
+    async def ping(self) -> None:
+        with unavailable_on_failure():
+            await self.client.ping()
+
+    async def close(self) -> None:
+        await self.client.aclose()

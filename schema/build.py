@@ -1,0 +1,24 @@
+"""The served schema, with the extensions that make it fast and safe."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+
+from schema.errors import should_mask
+from schema.mutation import Mutation
+from schema.query import Query
+
+
+def build_schema() -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            # Measured on these machines: caching parse and validation makes a small
+            # mutation about six times faster (NOTES.md).
+            lambda: ParserCache(maxsize=1024),
+            lambda: ValidationCache(maxsize=1024),
+            lambda: MaskErrors(should_mask_error=should_mask),
+        ],
+    )

@@ -1,0 +1,41 @@
+"""How failures reach GraphQL clients: expected ones as payload data (`errors`), failures of
+queries and of the service itself as top-level errors with `extensions {code, status}`."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from graphql import GraphQLError
+
+from domain.errors import ErrorCode, OrdoError, Unavailable
+
+T = TypeVar("T")
+
+
+def top_level(code: ErrorCode, message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code.name, "status": code.status})
+
+
+async def attempt(call: Callable[[], Awaitable[T]]) -> T | OrdoError:
+    """The call's result, or the expected failure it raised (for a mutation's payload)."""
+    try:
+        return await call()
+    except OrdoError as error:
+        return error
+    except Unavailable as error:
+        raise top_level(ErrorCode.UNAVAILABLE, "the store is unavailable") from error
+
+
+async def answer(call: Callable[[], Awaitable[T]]) -> T:
+    """A query's result; its expected failure becomes a top-level error."""
+    result = await attempt(call)
+    if isinstance(result, OrdoError):
+        raise top_level(result.code, result.message)
+    return result
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask what nobody meant a client to see: anything not raised as a GraphQLError."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)

@@ -1,0 +1,27 @@
+"""Root queries."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers import orders, promos
+from schema.context import Context
+from schema.errors import answer
+from schema.types import Order, Promo
+
+
+@strawberry.type(description="Reads.")
+class Query:
+    @strawberry.field(description="An order, built from its events. Unknown: null and an error.")
+    async def order(self, info: Info[Context, None], order_id: strawberry.ID) -> Order | None:
+        found = await answer(lambda: orders.get_order(info.context.store, order_id))
+        return Order.from_domain(found)
+
+    @strawberry.field(description="A promo code with its counters (admin).")
+    async def promo(self, info: Info[Context, None], promo_id: strawberry.ID) -> Promo | None:
+        async def call() -> Promo:
+            info.context.require_admin()
+            return Promo.from_domain(await promos.get_promo(info.context.store, promo_id))
+
+        return await answer(call)
