@@ -41,7 +41,7 @@ def _server(settings: Settings) -> Redis:
         decode_responses=True,
         retry=_retry(),
     )
-    return Redis(connection_pool=pool)
+    return Redis.from_pool(pool)  # owns the pool: closing the client closes its connections
 
 
 def _cluster(settings: Settings) -> RedisCluster:

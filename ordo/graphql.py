@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
+from strawberry.http import GraphQLHTTPResponse
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -28,3 +29,21 @@ class OrdoGraphQL(GraphQL[Context, None]):
             admin_token=self.admin_token,
             authorization=request.headers.get("authorization"),
         )
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        # A request that never ran (unparsable, invalid, bad variables) is the client's
+        # mistake: 400, as GraphQL over HTTP asks. Errors of an executed field carry a path.
+        if _never_ran(response_data):
+            sub_response.status_code = 400
+        return super().create_response(response_data, sub_response)
+
+
+def _never_ran(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
+    if isinstance(response_data, list) or response_data.get("data") is not None:
+        return False
+    errors = response_data.get("errors") or []
+    return bool(errors) and all(not error.get("path") for error in errors)
