@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -73,3 +74,8 @@ def item_fingerprint(item: OrderItem) -> str:
     return "|".join(
         (item.service_id, canonical_price(item.price), item.period_start_date.isoformat(), end)
     )
+
+
+def canonical_json(value: Any) -> str:
+    """One text per value, so scripts can compare type contents as strings."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))

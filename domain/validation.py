@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from domain.commands import RawItem, RawType
 from domain.errors import ErrorCode, OrdoError
-from domain.order import OrderItem
+from domain.order import OrderItem, OrderType, RentPayment, RentTerm, SecurityDeposit
 
 Path = Sequence[str]
 
@@ -81,3 +82,56 @@ def parse_datetime(value: object, path: Path) -> datetime:
     if parsed is None or parsed.tzinfo is None:
         raise invalid(path, f"{path[-1]} must be ISO 8601 with an offset: \"2026-12-01T09:30:00Z\"")
     return parsed
+
+
+def parse_item(raw: RawItem, path: Path) -> OrderItem:
+    end = raw.period_end_date
+    item = OrderItem(
+        order_item_id=check_id(raw.order_item_id, [*path, "orderItemId"]),
+        service_id=check_id(raw.service_id, [*path, "serviceId"]),
+        price=check_price(raw.price, [*path, "price"]),
+        period_start_date=parse_date(raw.period_start_date, [*path, "periodStartDate"]),
+        period_end_date=parse_date(end, [*path, "periodEndDate"]) if end else None,
+    )
+    check_period(item, path)
+    return item
+
+
+def parse_items(raws: Sequence[RawItem], path: Path) -> list[OrderItem]:
+    check_size(raws, path)
+    items = [parse_item(raw, [*path, str(index)]) for index, raw in enumerate(raws)]
+    check_unique([item.order_item_id for item in items], path, "orderItemId")
+    return items
+
+
+def check_unique(ids: Sequence[str], path: Path, leaf: str | None = None) -> None:
+    seen: set[str] = set()
+    for index, value in enumerate(ids):
+        if value in seen:
+            where = [*path, str(index), leaf] if leaf else [*path, str(index)]
+            raise OrdoError(ErrorCode.DUPLICATE_ITEM_ID, f"{value!r} appears twice", where)
+        seen.add(value)
+
+
+def check_ids(ids: Sequence[str], path: Path) -> list[str]:
+    check_size(ids, path)
+    checked = [check_id(value, [*path, str(index)]) for index, value in enumerate(ids)]
+    check_unique(checked, path)
+    return checked
+
+
+def parse_type(raw: RawType, path: Path) -> OrderType:
+    rent, deposit = raw.rent_payment, raw.security_deposit
+    if bool(rent) == bool(deposit):
+        raise invalid(path, "type takes exactly one of rentPayment and securityDeposit")
+    if rent:
+        where = [*path, "rentPayment"]
+        try:
+            term = RentTerm(getattr(rent.term, "value", rent.term))
+        except ValueError as error:
+            raise invalid([*where, "term"], "term must be FULL or SHORT") from error
+        return RentPayment(parse_date(rent.payment_date, [*where, "paymentDate"]), term)
+    assert deposit is not None
+    refund = deposit.refund_date
+    where = [*path, "securityDeposit", "refundDate"]
+    return SecurityDeposit(parse_date(refund, where) if refund else None)

@@ -72,3 +72,8 @@ def user_key(user_id: str) -> str:
 
 def idempotency_key(key: str) -> str:
     return _key(f"i:{key}", "idempotency")
+
+
+def entity_orders_key(entity_id: str) -> str:
+    """The entity's orders: order id -> home tag. Only the entity's own orders are read."""
+    return _key(Home.of_entity(entity_id).tag, "orders")

@@ -9,7 +9,14 @@ from domain.errors import ErrorCode, OrdoError
 from domain.order import Order, PromoActivation
 from domain.validation import check_id, invalid
 from resolvers import idempotency
-from resolvers.keys import Home, events_key, home_key, order_and_promo_keys, promo_keys
+from resolvers.keys import (
+    Home,
+    events_key,
+    home_key,
+    order_and_promo_keys,
+    order_keys,
+    promo_keys,
+)
 from resolvers.replies import order_from_entries, order_from_reply
 from resolvers.store import Store
 from resolvers.users import ensure_user_known
@@ -75,9 +82,15 @@ async def _open(store: Store, order_id: str, promo: PromoActivation | None) -> O
     return order_from_reply(order_id, reply, INPUT)
 
 
-async def claim_home(store: Store, order_id: str, home: Home) -> Home:
-    """Record the order's home before writing it there; returns the home already recorded."""
-    return Home(await store.run("claim_order_home", [home_key(order_id)], [home.tag]))
+async def claim_home(store: Store, order_id: str, home: Home, replaces: Home | None = None) -> Home:
+    """Record the order's home before writing it there; returns the home already recorded.
+
+    `replaces`: a recorded home found to hold no order (its create failed), to be taken over.
+    """
+    own = Home.of_order(order_id)
+    keys = [home_key(order_id), order_keys(own, order_id)[0]]
+    args = [home.tag, own.tag, replaces.tag if replaces else ""]
+    return Home(await store.run("claim_order_home", keys, args))
 
 
 async def locate(store: Store, order_id: str) -> Home:
@@ -85,9 +98,13 @@ async def locate(store: Store, order_id: str) -> Home:
     return Home(tag) if tag else Home.of_order(order_id)
 
 
+async def read_order(store: Store, order_id: str, home: Home) -> Order | None:
+    entries = await store.read("XRANGE", events_key(home, order_id), "-", "+")
+    return order_from_entries(order_id, entries)
+
+
 async def find_order(store: Store, order_id: str) -> Order | None:
-    home = await locate(store, order_id)
-    return order_from_entries(order_id, await store.read("XRANGE", events_key(home, order_id), "-", "+"))
+    return await read_order(store, order_id, await locate(store, order_id))
 
 
 async def get_order(store: Store, order_id: str) -> Order:

@@ -19,7 +19,8 @@ Reply = list[Any]
 def checked(reply: Reply, path: Sequence[str] = ()) -> Reply:
     """The reply of a script that succeeded; a refusal becomes an OrdoError naming its field."""
     if reply[0] == "err":
-        field = [*path, reply[2]] if len(reply) > 2 and reply[2] else None
+        # A script names a nested field with dots: "addItems.2" is ["addItems", "2"].
+        field = [*path, *reply[2].split(".")] if len(reply) > 2 and reply[2] else None
         raise OrdoError(ErrorCode[reply[1]], field=field)
     return reply
 

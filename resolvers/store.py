@@ -51,3 +51,11 @@ class Store:
 
     async def close(self) -> None:
         await self.client.aclose()
+
+    async def read_many(self, commands: list[tuple[Any, ...]]) -> list[Any]:
+        """Several reads in one round trip (not atomic: each is checked by its reader)."""
+        with unavailable_on_failure():
+            pipe = self.client.pipeline(transaction=False)
+            for command in commands:
+                pipe.execute_command(*command)
+            return list(await pipe.execute())

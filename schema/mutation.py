@@ -11,11 +11,18 @@ from domain import order as model
 from domain.errors import OrdoError
 from domain.promo import Promo as DomainPromo
 from domain.validation import parse_datetime
-from resolvers import orders, promos, users
+from resolvers import entity_orders, orders, promos, users
 from resolvers.promos import KEEP, Keep
 from schema.context import Context
 from schema.errors import attempt
-from schema.inputs import CreateOrderInput, CreatePromoInput, UpdatePromoInput
+from schema.inputs import (
+    CreateOrderInput,
+    CreateOrderWithItemsInput,
+    CreatePromoInput,
+    PromoInput,
+    UpdateOrderInput,
+    UpdatePromoInput,
+)
 from schema.types import Order, OrderPayload, Promo, PromoPayload, UserError, UserPayload
 
 AnInfo = Info[Context, None]
@@ -39,8 +46,8 @@ def _instant(value: object, name: str) -> datetime | None | Keep:
     return None if value is None else parse_datetime(value, ["input", name])
 
 
-@strawberry.type(description="Changes.")
-class Mutation:
+@strawberry.type(description="Changes to promo orders and promo codes.")
+class PromoMutation:
     @strawberry.mutation(description="Open an order; with userId and promoId, reserve the promo.")
     async def create_order(
         self, info: AnInfo, input: CreateOrderInput | None = None
@@ -107,3 +114,60 @@ class Mutation:
             )
 
         return promo_payload(await attempt(call))
+
+
+def _promo_activation(promo: PromoInput | None) -> model.PromoActivation | None:
+    return model.PromoActivation(promo.promo_id, promo.user_id) if promo else None
+
+
+@strawberry.type(description="Changes to orders with items (seed 003).")
+class ItemsMutation:
+    @strawberry.mutation(description="Open an order with items; idempotent for the same content.")
+    async def create_order_with_items(
+        self, info: AnInfo, input: CreateOrderWithItemsInput
+    ) -> OrderPayload:
+        return order_payload(
+            await attempt(
+                lambda: entity_orders.create_order_with_items(
+                    info.context.store,
+                    input.order_id,
+                    input.entity_id,
+                    input.type,
+                    input.items,
+                    _promo_activation(input.promo),
+                )
+            )
+        )
+
+    @strawberry.mutation(description="Change an OPEN order's type, cancel items, add items.")
+    async def update_order(self, info: AnInfo, input: UpdateOrderInput) -> OrderPayload:
+        return order_payload(
+            await attempt(
+                lambda: entity_orders.update_order(
+                    info.context.store,
+                    input.order_id,
+                    input.type,
+                    input.cancel_item_ids,
+                    input.add_items,
+                    input.expected_version,
+                )
+            )
+        )
+
+    @strawberry.mutation(description="Hide an OPEN order (soft delete); releases its promo.")
+    async def decline_order(self, info: AnInfo, order_id: strawberry.ID) -> OrderPayload:
+        result = await attempt(lambda: entity_orders.decline_order(info.context.store, order_id))
+        if result is None:
+            return OrderPayload(order=None, errors=[])
+        return order_payload(result)
+
+    @strawberry.mutation(description="Bring a DECLINED order back; reserves its promo again.")
+    async def restore_order(self, info: AnInfo, order_id: strawberry.ID) -> OrderPayload:
+        return order_payload(
+            await attempt(lambda: entity_orders.restore_order(info.context.store, order_id))
+        )
+
+
+@strawberry.type(description="Changes.")
+class Mutation(PromoMutation, ItemsMutation):
+    pass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from resolvers import orders, promos
+from resolvers import entity_orders, orders, promos
 from schema.context import Context
 from schema.errors import answer
 from schema.types import Order, Promo
@@ -17,6 +17,17 @@ class Query:
     async def order(self, info: Info[Context, None], order_id: strawberry.ID) -> Order | None:
         found = await answer(lambda: orders.get_order(info.context.store, order_id))
         return Order.from_domain(found)
+
+    @strawberry.field(
+        description="The entity's orders, by earliest active period start; declined hidden."
+    )
+    async def orders(
+        self, info: Info[Context, None], entity_id: strawberry.ID, include_declined: bool | None = False
+    ) -> list[Order]:
+        found = await answer(
+            lambda: entity_orders.list_orders(info.context.store, entity_id, bool(include_declined))
+        )
+        return [Order.from_domain(order) for order in found]
 
     @strawberry.field(description="A promo code with its counters (admin).")
     async def promo(self, info: Info[Context, None], promo_id: strawberry.ID) -> Promo | None:

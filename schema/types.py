@@ -17,7 +17,9 @@ from schema.scalars import DateScalar, DateTimeScalar, DecimalScalar, JSONScalar
 
 OrderStatus = strawberry.enum(model.OrderStatus, description="Where an order is in its life.")
 RentTerm = strawberry.enum(model.RentTerm, description="A full or a short rent term.")
-OrderEventType = strawberry.enum(EventType, description="What happened to an order.")
+OrderEventType = strawberry.enum(
+    EventType, name="OrderEventType", description="What happened to an order."
+)
 ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode", description="A stable error code.")
 
 

@@ -70,3 +70,30 @@ local function redeem(promo_key, used_key, open_key, open_orders_key, user_id, o
   redis.call('HINCRBY', promo_key, 'count', -1)
   redis.call('HINCRBY', used_key, user_id, 1)
 end
+
+-- An item's entry in the order's items hash: 'A|<content>' while active, 'C|<content>' after
+-- it is cancelled. The content fingerprint is made in Python (prices compared by value).
+local function item_entries(items_key)
+  local active = {}
+  local flat = redis.call('HGETALL', items_key)
+  for i = 1, #flat, 2 do
+    if string.sub(flat[i + 1], 1, 1) == 'A' then
+      active[flat[i]] = string.sub(flat[i + 1], 3)
+    end
+  end
+  return active
+end
+
+local function add_item(items_key, events_key, item)
+  redis.call('HSET', items_key, item.id, 'A|' .. item.fp)
+  append_event(events_key, 'ITEM_ADDED', item.data)
+end
+
+-- Triples (id, fingerprint, ITEM_ADDED data) from `first` on, as a list of tables.
+local function item_args(args, first, count)
+  local items = {}
+  for i = first, first + 3 * count - 1, 3 do
+    items[#items + 1] = {id = args[i], fp = args[i + 1], data = args[i + 2]}
+  end
+  return items
+end

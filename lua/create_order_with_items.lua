@@ -1,0 +1,57 @@
+#!lua
+-- Open an order with items (seed 003), reserving its promo if it has one. Idempotent: an OPEN
+-- order with the same entity, type, promo and active items is answered as it is.
+local order_key, events_key, items_key = KEYS[1], KEYS[2], KEYS[3]
+local promo_key, used_key, open_key, open_orders_key = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local order_id, entity_id, kind, type_json = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local promo_id, user_id, created_data = ARGV[5], ARGV[6], ARGV[7]
+local items = item_args(ARGV, 9, tonumber(ARGV[8]))
+
+local function same_active_items()
+  local active, count = item_entries(items_key), 0
+  for _ in pairs(active) do
+    count = count + 1
+  end
+  if count ~= #items then
+    return false
+  end
+  for _, item in ipairs(items) do
+    if active[item.id] ~= item.fp then
+      return false
+    end
+  end
+  return true
+end
+
+local order = redis.call('HMGET', order_key, 'status', 'entityId', 'type', 'promoId', 'userId')
+if order[1] then
+  if order[1] == 'DECLINED' then
+    return error_reply('ORDER_DECLINED', 'orderId')
+  end
+  if order[1] ~= 'OPEN' then
+    return error_reply('ORDER_CLOSED', 'orderId')
+  end
+  if order[2] ~= entity_id or order[3] ~= type_json or order[4] ~= promo_id
+      or order[5] ~= user_id or not same_active_items() then
+    return error_reply('ORDER_CONFLICT', 'orderId')
+  end
+  return order_reply(events_key)
+end
+if promo_key then
+  local refusal = reserve_refusal(promo_key, used_key, open_key, user_id)
+  if refusal then
+    return error_reply(refusal, 'promo.promoId')
+  end
+end
+
+redis.call('HSET', order_key, 'status', 'OPEN', 'entityId', entity_id, 'kind', kind,
+  'type', type_json, 'promoId', promo_id, 'userId', user_id)
+append_event(events_key, 'ORDER_CREATED', created_data)
+if promo_key then
+  reserve(promo_key, open_key, open_orders_key, user_id, order_id)
+  append_event(events_key, 'PROMO_RESERVED', promo_data(promo_id, user_id))
+end
+for _, item in ipairs(items) do
+  add_item(items_key, events_key, item)
+end
+return order_reply(events_key)

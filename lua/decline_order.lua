@@ -1,0 +1,23 @@
+#!lua
+-- OPEN -> DECLINED (a soft delete that restore_order undoes); a promo order releases its
+-- reservation. Any other state, or no order at all, is answered without change.
+local order_key, events_key = KEYS[1], KEYS[2]
+local promo_key, open_key, open_orders_key = KEYS[4], KEYS[6], KEYS[7]
+local order_id = ARGV[1]
+
+local order = redis.call('HMGET', order_key, 'status', 'promoId', 'userId')
+local status, promo_id, user_id = order[1], order[2], order[3]
+if not status then
+  return {'none'}
+end
+if status ~= 'OPEN' then
+  return order_reply(events_key)
+end
+
+redis.call('HSET', order_key, 'status', 'DECLINED')
+append_event(events_key, 'ORDER_DECLINED', '{}')
+if promo_id ~= '' then
+  leave_open(promo_key, open_key, open_orders_key, user_id, order_id)
+  append_event(events_key, 'PROMO_RELEASED', promo_data(promo_id, user_id, 'declined'))
+end
+return order_reply(events_key)

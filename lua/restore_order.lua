@@ -1,0 +1,31 @@
+#!lua
+-- DECLINED -> OPEN; a promo order must reserve again, or it stays DECLINED.
+local order_key, events_key = KEYS[1], KEYS[2]
+local promo_key, used_key, open_key, open_orders_key = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local order_id = ARGV[1]
+
+local order = redis.call('HMGET', order_key, 'status', 'promoId', 'userId')
+local status, promo_id, user_id = order[1], order[2], order[3]
+if not status then
+  return error_reply('ORDER_NOT_FOUND_FOR_RESTORE', 'orderId')
+end
+if status == 'OPEN' then
+  return order_reply(events_key)
+end
+if status ~= 'DECLINED' then
+  return error_reply('ORDER_CLOSED', 'orderId')
+end
+if promo_id ~= '' then
+  local refusal = reserve_refusal(promo_key, used_key, open_key, user_id)
+  if refusal then
+    return error_reply(refusal, 'orderId')
+  end
+end
+
+redis.call('HSET', order_key, 'status', 'OPEN')
+append_event(events_key, 'ORDER_RESTORED', '{}')
+if promo_id ~= '' then
+  reserve(promo_key, open_key, open_orders_key, user_id, order_id)
+  append_event(events_key, 'PROMO_RESERVED', promo_data(promo_id, user_id))
+end
+return order_reply(events_key)

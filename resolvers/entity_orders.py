@@ -1,0 +1,162 @@
+"""Orders with items (seed 003): create, update, decline, restore, list by entity."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from datetime import date
+
+from domain.codec import canonical_json, item_fingerprint, item_to_json, type_kind, type_to_json
+from domain.commands import RawItem, RawType
+from domain.errors import ErrorCode, OrdoError
+from domain.order import Order, OrderItem, OrderStatus, OrderType, PromoActivation
+from domain.validation import check_count, check_id, check_ids, parse_items, parse_type
+from resolvers.keys import Home, entity_orders_key, events_key, order_and_promo_keys
+from resolvers.orders import claim_home, locate, read_order
+from resolvers.replies import order_from_entries, order_from_reply
+from resolvers.store import Store
+from resolvers.users import ensure_user_known
+
+INPUT = ("input",)
+
+
+def _item_args(items: Sequence[OrderItem]) -> list[str | int]:
+    args: list[str | int] = [len(items)]
+    for item in items:
+        data = json.dumps({"item": item_to_json(item)})
+        args += [item.order_item_id, item_fingerprint(item), data]
+    return args
+
+
+def _type_args(order_type: OrderType | None) -> list[str | int]:
+    """kind, canonical type content (what scripts compare), and the event data naming it."""
+    if order_type is None:
+        return ["", "", ""]
+    content = type_to_json(order_type)
+    return [type_kind(order_type), canonical_json(content), json.dumps({"type": content})]
+
+
+def _promo(promo_id: str, user_id: str) -> PromoActivation:
+    check_id(promo_id, [*INPUT, "promo", "promoId"])
+    check_id(user_id, [*INPUT, "promo", "userId"])
+    return PromoActivation(promo_id, user_id)
+
+
+async def create_order_with_items(
+    store: Store,
+    order_id: str,
+    entity_id: str,
+    raw_type: RawType,
+    raw_items: Sequence[RawItem],
+    promo: PromoActivation | None = None,
+) -> Order:
+    check_id(order_id, [*INPUT, "orderId"])
+    check_id(entity_id, [*INPUT, "entityId"])
+    order_type = parse_type(raw_type, [*INPUT, "type"])
+    items = parse_items(raw_items, [*INPUT, "items"])
+    if promo:
+        promo = _promo(promo.promo_id, promo.user_id)
+        await ensure_user_known(store, promo.user_id, [*INPUT, "promo", "userId"])
+    home = Home.of_promo(promo.promo_id) if promo else Home.of_entity(entity_id)
+    await _settle_home(store, order_id, entity_id, home)
+    kind, content, _ = _type_args(order_type)
+    created = json.dumps({"entityId": entity_id, "type": type_to_json(order_type)})
+    args: list[str | int] = [order_id, entity_id, kind, content]
+    args += [promo.promo_id, promo.user_id] if promo else ["", ""]
+    args += [created, *_item_args(items)]
+    reply = await store.run("create_order_with_items", order_and_promo_keys(home, order_id), args)
+    return order_from_reply(order_id, reply, INPUT)
+
+
+async def _settle_home(store: Store, order_id: str, entity_id: str, home: Home) -> None:
+    """List the order under its entity and record its home, both before writing it."""
+    _, recorded = await asyncio.gather(
+        store.run("index_order", [entity_orders_key(entity_id)], [order_id, home.tag]),
+        claim_home(store, order_id, home),
+    )
+    if recorded == home:
+        return
+    existing = await read_order(store, order_id, recorded)
+    if existing is None:  # an earlier create that failed left its claim: take it over
+        recorded = await claim_home(store, order_id, home, replaces=recorded)
+        if recorded == home:
+            return
+        existing = await read_order(store, order_id, recorded)
+    raise _exists_elsewhere(existing)
+
+
+def _exists_elsewhere(existing: Order | None) -> OrdoError:
+    """An order with this id lives under another promo or entity, so its content differs."""
+    status = existing.status if existing else OrderStatus.OPEN
+    code = {
+        OrderStatus.DECLINED: ErrorCode.ORDER_DECLINED,
+        OrderStatus.OPEN: ErrorCode.ORDER_CONFLICT,
+    }.get(status, ErrorCode.ORDER_CLOSED)
+    return OrdoError(code, field=[*INPUT, "orderId"])
+
+
+async def update_order(
+    store: Store,
+    order_id: str,
+    raw_type: RawType | None = None,
+    cancel_item_ids: Sequence[str] | None = None,
+    raw_add_items: Sequence[RawItem] | None = None,
+    expected_version: int | None = None,
+) -> Order:
+    check_id(order_id, [*INPUT, "orderId"])
+    order_type = parse_type(raw_type, [*INPUT, "type"]) if raw_type else None
+    cancel_ids = check_ids(list(cancel_item_ids or []), [*INPUT, "cancelItemIds"])
+    add_items = parse_items(list(raw_add_items or []), [*INPUT, "addItems"])
+    for index, item in enumerate(add_items):
+        if item.order_item_id in cancel_ids:
+            where = [*INPUT, "addItems", str(index), "orderItemId"]
+            raise OrdoError(ErrorCode.ITEM_ADDED_AND_CANCELLED, field=where)
+    if expected_version is not None:
+        check_count(expected_version, [*INPUT, "expectedVersion"])
+    home = await locate(store, order_id)
+    version = "" if expected_version is None else str(expected_version)
+    args: list[str | int] = [order_id, version, *_type_args(order_type), len(cancel_ids)]
+    args += [*cancel_ids, *_item_args(add_items)]
+    reply = await store.run("update_order", order_and_promo_keys(home, order_id), args)
+    return order_from_reply(order_id, reply, INPUT)
+
+
+async def decline_order(store: Store, order_id: str) -> Order | None:
+    """Unknown order: no error, no order (the seed names no failure of decline)."""
+    check_id(order_id, ["orderId"])
+    home = await locate(store, order_id)
+    reply = await store.run("decline_order", order_and_promo_keys(home, order_id), [order_id])
+    return None if reply[0] == "none" else order_from_reply(order_id, reply)
+
+
+async def restore_order(store: Store, order_id: str) -> Order:
+    check_id(order_id, ["orderId"])
+    home = await locate(store, order_id)
+    reply = await store.run("restore_order", order_and_promo_keys(home, order_id), [order_id])
+    return order_from_reply(order_id, reply)
+
+
+def _listing_key(order: Order) -> tuple[bool, date, str]:
+    start = order.earliest_start
+    return (start is None, start or date.max, order.order_id)
+
+
+async def list_orders(store: Store, entity_id: str, include_declined: bool = False) -> list[Order]:
+    """The entity's orders by earliest active period start; orders without items last."""
+    check_id(entity_id, ["entityId"])
+    listed = await store.read("HGETALL", entity_orders_key(entity_id))
+    ids = list(listed)
+    replies = await store.read_many(
+        [("XRANGE", events_key(Home(listed[order_id]), order_id), "-", "+") for order_id in ids]
+    )
+    found = (order_from_entries(order_id, entries) for order_id, entries in zip(ids, replies, strict=True))
+    # An entry is trusted only if the order's own events name this entity (SPEC: index first).
+    orders = [
+        order
+        for order in found
+        if order is not None
+        and order.entity_id == entity_id
+        and (include_declined or order.status is not OrderStatus.DECLINED)
+    ]
+    return sorted(orders, key=_listing_key)
