@@ -56,5 +56,21 @@ def serve(
     )
 
 
+@app.command("export-schema")
+def export_schema(
+    output: Annotated[
+        typer.FileTextWrite | None, typer.Option("--output", "-o", help="File (default: stdout).")
+    ] = None,
+) -> None:
+    """Print the GraphQL schema as SDL (the checked-in schema.graphql is this output)."""
+    from schema.build import build_schema
+
+    text = build_schema().as_str() + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write(text)
+
+
 def main() -> None:
     app()

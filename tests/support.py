@@ -87,8 +87,15 @@ class RedisServer:
 class OrdoServer:
     """`ordo serve` as a real subprocess, talked to over HTTP."""
 
-    def __init__(self, redis_url: str | None, workers: int = 1, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        redis_url: str | None,
+        workers: int = 1,
+        env: dict[str, str] | None = None,
+        admin_token: str | None = ADMIN_TOKEN,
+    ):
         self.port = free_port()
+        self.admin_token = admin_token
         self.redis_url = redis_url
         self.workers = workers
         self.extra_env = env or {}
@@ -101,7 +108,9 @@ class OrdoServer:
 
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ORDO_")}
-        env.update({"ORDO_ADMIN_TOKEN": ADMIN_TOKEN, **self.extra_env})
+        if self.admin_token:
+            env["ORDO_ADMIN_TOKEN"] = self.admin_token
+        env.update(self.extra_env)
         if self.redis_url:
             env["ORDO_REDIS_URL"] = self.redis_url
         command = [sys.executable, "-m", "ordo", "serve", "--port", str(self.port),
