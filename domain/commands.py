@@ -1,6 +1,6 @@
 """What clients ask for, as given (not yet checked): the shapes resolvers validate.
 
-Protocols, so a GraphQL input object or a plain dataclass can be handed over as it is.
+Read-only protocols, so a GraphQL input object or a plain dataclass can be handed over as is.
 """
 
 from __future__ import annotations
@@ -9,22 +9,32 @@ from typing import Any, Protocol
 
 
 class RawItem(Protocol):
-    order_item_id: str
-    service_id: str
-    price: str
-    period_start_date: Any
-    period_end_date: Any
+    @property
+    def order_item_id(self) -> str: ...
+    @property
+    def service_id(self) -> str: ...
+    @property
+    def price(self) -> str: ...
+    @property
+    def period_start_date(self) -> Any: ...
+    @property
+    def period_end_date(self) -> Any: ...
 
 
 class RawRentPayment(Protocol):
-    payment_date: Any
-    term: Any
+    @property
+    def payment_date(self) -> Any: ...
+    @property
+    def term(self) -> Any: ...
 
 
 class RawSecurityDeposit(Protocol):
-    refund_date: Any
+    @property
+    def refund_date(self) -> Any: ...
 
 
 class RawType(Protocol):
-    rent_payment: RawRentPayment | None
-    security_deposit: RawSecurityDeposit | None
+    @property
+    def rent_payment(self) -> RawRentPayment | None: ...
+    @property
+    def security_deposit(self) -> RawSecurityDeposit | None: ...

@@ -76,4 +76,3 @@ class Order:
     @property
     def earliest_start(self) -> date | None:
         return min((item.period_start_date for item in self.items), default=None)
-

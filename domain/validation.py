@@ -45,7 +45,7 @@ def check_size(values: Sequence[object], path: Path) -> None:
 
 def check_price(value: str, path: Path) -> str:
     if not isinstance(value, str) or not _PRICE.fullmatch(value):
-        raise invalid(path, "price must be a decimal number such as \"1500.00\"")
+        raise invalid(path, 'price must be a decimal number such as "1500.00"')
     whole, _, fraction = value.lstrip("-").partition(".")
     if len(fraction) > _MAX_FRACTION or len(whole.lstrip("0") + fraction) > _MAX_DIGITS:
         raise invalid(path, "price has more than 18 digits or more than 6 after the point")
@@ -67,11 +67,12 @@ def check_window(starts_at: datetime | None, ends_at: datetime | None, path: Pat
 
 def parse_date(value: object, path: Path) -> date:
     try:
-        if isinstance(value, str) and len(value) == 10:
+        # Calendar form only: fromisoformat also takes the week date "2026-W01-1" (10 chars).
+        if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
             return date.fromisoformat(value)
     except ValueError:
         pass
-    raise invalid(path, f"{path[-1]} must be a date such as \"2026-12-01\"")
+    raise invalid(path, f'{path[-1]} must be a date such as "2026-12-01"')
 
 
 def parse_datetime(value: object, path: Path) -> datetime:
@@ -80,7 +81,7 @@ def parse_datetime(value: object, path: Path) -> datetime:
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
-        raise invalid(path, f"{path[-1]} must be ISO 8601 with an offset: \"2026-12-01T09:30:00Z\"")
+        raise invalid(path, f'{path[-1]} must be ISO 8601 with an offset: "2026-12-01T09:30:00Z"')
     return parsed
 
 

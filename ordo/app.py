@@ -58,7 +58,9 @@ async def openapi(request: Request) -> Response:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     if settings.admin_token_generated:
-        log.warning("ORDO_ADMIN_TOKEN is not set; this process's admin token: %s", settings.admin_token)
+        log.warning(
+            "ORDO_ADMIN_TOKEN is not set; this process's admin token: %s", settings.admin_token
+        )
     store = connect(settings)
 
     @asynccontextmanager

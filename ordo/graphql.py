@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from strawberry.http import GraphQLHTTPResponse
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 
 from resolvers.store import Store
 from schema.build import build_schema
@@ -45,5 +45,5 @@ class OrdoGraphQL(GraphQL[Context, None]):
 def _never_ran(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
     if isinstance(response_data, list) or response_data.get("data") is not None:
         return False
-    errors = response_data.get("errors") or []
+    errors: list[dict[str, object]] = list(response_data.get("errors") or [])  # type: ignore[arg-type]
     return bool(errors) and all(not error.get("path") for error in errors)

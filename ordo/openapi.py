@@ -37,7 +37,10 @@ BASE: dict[str, Any] = {
                 "properties": {
                     "promoId": {"type": "string"},
                     "userId": {"type": "string"},
-                    "status": {"type": "string", "enum": ["in progress", "success", "cancel", "declined"]},
+                    "status": {
+                        "type": "string",
+                        "enum": ["in progress", "success", "cancel", "declined"],
+                    },
                 },
             },
             "NewStatus": {

@@ -10,7 +10,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from domain.errors import ErrorCode, OrdoError
 from domain.order import Order, OrderStatus
@@ -146,7 +146,7 @@ async def close_order(request: Request) -> JSONResponse:
     return JSONResponse({"status": "OK"})
 
 
-routes = [
+routes: list[BaseRoute] = [
     Route("/orders", create_order, methods=["POST"]),
     Route("/orders/{order_id}", get_order, methods=["GET"]),
     Route("/orders/{order_id}", close_order, methods=["POST"]),

@@ -150,7 +150,10 @@ async def list_orders(store: Store, entity_id: str, include_declined: bool = Fal
     replies = await store.read_many(
         [("XRANGE", events_key(Home(listed[order_id]), order_id), "-", "+") for order_id in ids]
     )
-    found = (order_from_entries(order_id, entries) for order_id, entries in zip(ids, replies, strict=True))
+    found = (
+        order_from_entries(order_id, entries)
+        for order_id, entries in zip(ids, replies, strict=True)
+    )
     # An entry is trusted only if the order's own events name this entity (SPEC: index first).
     orders = [
         order

@@ -47,7 +47,7 @@ async def create_promo(
     return promo_from_fields(promo_id, reply[1])
 
 
-def _update_arg(value: int | datetime | None | Keep) -> str:
+def _update_arg(value: int | datetime | Keep | None) -> str:
     if value is KEEP:
         return "keep"
     if value is None:
@@ -58,9 +58,9 @@ def _update_arg(value: int | datetime | None | Keep) -> str:
 async def update_promo(
     store: Store,
     promo_id: str,
-    count: int | None | Keep = KEEP,
-    starts_at: datetime | None | Keep = KEEP,
-    ends_at: datetime | None | Keep = KEEP,
+    count: int | Keep | None = KEEP,
+    starts_at: datetime | Keep | None = KEEP,
+    ends_at: datetime | Keep | None = KEEP,
 ) -> Promo:
     check_id(promo_id, [*INPUT, "promoId"])
     if count is None:

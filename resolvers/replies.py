@@ -30,7 +30,9 @@ def events_from_entries(entries: list[Any]) -> list[Event]:
 
 
 def _event(entry_id: str, fields: list[str] | dict[str, str]) -> Event:
-    values = fields if isinstance(fields, dict) else dict(zip(fields[::2], fields[1::2], strict=True))
+    values = (
+        fields if isinstance(fields, dict) else dict(zip(fields[::2], fields[1::2], strict=True))
+    )
     millis = int(entry_id.split("-", 1)[0])
     return Event(
         id=entry_id,
@@ -63,7 +65,9 @@ def datetime_to_micros(value: datetime) -> int:
 
 
 def promo_from_fields(promo_id: str, fields: list[str] | dict[str, str]) -> Promo:
-    values = fields if isinstance(fields, dict) else dict(zip(fields[::2], fields[1::2], strict=True))
+    values = (
+        fields if isinstance(fields, dict) else dict(zip(fields[::2], fields[1::2], strict=True))
+    )
     return Promo(
         promo_id=promo_id,
         count=int(values["count"]),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -36,7 +36,7 @@ class Store:
         self.embedded = embedded
         self._scripts = register_all(client, shebang=not embedded)
 
-    async def run(self, script: str, keys: list[str], args: list[str | int]) -> Any:
+    async def run(self, script: str, keys: Sequence[str], args: Sequence[str | int]) -> Any:
         with unavailable_on_failure():
             return await self._scripts[script](keys=keys, args=args)
 

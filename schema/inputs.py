@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.scalars import DateScalar, DateTimeScalar, DecimalScalar
-from schema.types import RentTerm
+from schema.enums import RentTerm
+from schema.scalars import Date, DateTime, Decimal
 
 
 @strawberry.input(description="A plain order, or one that activates a promo code for a user.")
@@ -22,18 +22,18 @@ class CreatePromoInput:
     promo_id: strawberry.ID = strawberry.field(description="The promo code.")
     count: int = strawberry.field(description="Activations available (>= 0).")
     per_user_count: int = strawberry.field(description="Most activations per user (>= 1).")
-    starts_at: DateTimeScalar | None = strawberry.field(default=None, description="Valid from.")
-    ends_at: DateTimeScalar | None = strawberry.field(default=None, description="Valid until.")
+    starts_at: DateTime | None = strawberry.field(default=None, description="Valid from.")
+    ends_at: DateTime | None = strawberry.field(default=None, description="Valid until.")
 
 
 @strawberry.input(description="Changes to a promo: an omitted field stays, null clears it.")
 class UpdatePromoInput:
     promo_id: strawberry.ID = strawberry.field(description="The promo code.")
     count: int | None = strawberry.field(default=strawberry.UNSET, description="New count.")
-    starts_at: DateTimeScalar | None = strawberry.field(
+    starts_at: DateTime | None = strawberry.field(
         default=strawberry.UNSET, description="New start, or null for none."
     )
-    ends_at: DateTimeScalar | None = strawberry.field(
+    ends_at: DateTime | None = strawberry.field(
         default=strawberry.UNSET, description="New end, or null for none."
     )
 
@@ -46,13 +46,13 @@ class PromoInput:
 
 @strawberry.input(description="A rent payment's parameters.")
 class RentPaymentInput:
-    payment_date: DateScalar = strawberry.field(description="When the rent is paid.")
+    payment_date: Date = strawberry.field(description="When the rent is paid.")
     term: RentTerm = strawberry.field(description="Full or short term.")
 
 
 @strawberry.input(description="A security deposit's parameters.")
 class SecurityDepositInput:
-    refund_date: DateScalar | None = strawberry.field(default=None, description="Refund date.")
+    refund_date: Date | None = strawberry.field(default=None, description="Refund date.")
 
 
 @strawberry.input(one_of=True, description="Exactly one kind of order type.")
@@ -69,9 +69,9 @@ class OrderTypeInput:
 class OrderItemInput:
     order_item_id: strawberry.ID = strawberry.field(description="The item's id in its order.")
     service_id: strawberry.ID = strawberry.field(description="The service provided.")
-    price: DecimalScalar = strawberry.field(description="Price, a non-negative decimal.")
-    period_start_date: DateScalar = strawberry.field(description="First day of the period.")
-    period_end_date: DateScalar | None = strawberry.field(default=None, description="Last day.")
+    price: Decimal = strawberry.field(description="Price, a non-negative decimal.")
+    period_start_date: Date = strawberry.field(description="First day of the period.")
+    period_end_date: Date | None = strawberry.field(default=None, description="Last day.")
 
 
 @strawberry.input(description="A new order with items.")

@@ -40,7 +40,7 @@ def promo_payload(result: DomainPromo | OrdoError) -> PromoPayload:
     return PromoPayload(promo=Promo.from_domain(result), errors=[])
 
 
-def _instant(value: object, name: str) -> datetime | None | Keep:
+def _instant(value: object, name: str) -> datetime | Keep | None:
     if value is strawberry.UNSET:
         return KEEP
     return None if value is None else parse_datetime(value, ["input", name])
@@ -88,7 +88,10 @@ class PromoMutation:
     async def create_promo(self, info: AnInfo, input: CreatePromoInput) -> PromoPayload:
         async def call() -> DomainPromo:
             info.context.require_admin()
-            starts_at, ends_at = _instant(input.starts_at, "startsAt"), _instant(input.ends_at, "endsAt")
+            starts_at, ends_at = (
+                _instant(input.starts_at, "startsAt"),
+                _instant(input.ends_at, "endsAt"),
+            )
             return await promos.create_promo(
                 info.context.store,
                 input.promo_id,

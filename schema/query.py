@@ -22,7 +22,10 @@ class Query:
         description="The entity's orders, by earliest active period start; declined hidden."
     )
     async def orders(
-        self, info: Info[Context, None], entity_id: strawberry.ID, include_declined: bool | None = False
+        self,
+        info: Info[Context, None],
+        entity_id: strawberry.ID,
+        include_declined: bool | None = False,
     ) -> list[Order]:
         found = await answer(
             lambda: entity_orders.list_orders(info.context.store, entity_id, bool(include_declined))

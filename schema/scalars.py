@@ -1,53 +1,51 @@
 """Scalars that accept any string on input: a bad date or price is then reported as a payload
-error naming its field (SPEC §5), not as a GraphQL validation failure of the whole request."""
+error naming its field (SPEC §5), not as a GraphQL validation failure of the whole request.
+
+Output values are formatted by `from_domain` converters, so serializing is the identity.
+"""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any, NewType
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
+
+Date = NewType("Date", str)
+DateTime = NewType("DateTime", str)
+Decimal = NewType("Decimal", str)
 
 
 def _passthrough(value: Any) -> Any:
     return value
 
 
-def _date(value: date | str) -> str:
-    return value if isinstance(value, str) else value.isoformat()
+def date_value(value: date) -> Date:
+    return Date(value.isoformat())
 
 
-def _datetime(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+def datetime_value(value: datetime) -> DateTime:
+    return DateTime(value.astimezone(UTC).isoformat().replace("+00:00", "Z"))
 
 
-DateScalar = strawberry.scalar(
-    NewType("DateScalar", str),
-    name="Date",
-    description='A calendar date, ISO 8601: "2026-12-01".',
-    serialize=_date,
-    parse_value=_passthrough,
-)
-DateTimeScalar = strawberry.scalar(
-    NewType("DateTimeScalar", str),
-    name="DateTime",
-    description='An instant, ISO 8601 with an offset: "2026-12-01T09:30:00Z". Returned in UTC.',
-    serialize=_datetime,
-    parse_value=_passthrough,
-)
-DecimalScalar = strawberry.scalar(
-    NewType("DecimalScalar", str),
-    name="Decimal",
-    description='A decimal number as a string: "1500.00". Compared by value, returned as given.',
-    serialize=lambda value: value if isinstance(value, str) else str(Decimal(value)),
-    parse_value=_passthrough,
-)
-JSONScalar = strawberry.scalar(
-    NewType("JSONScalar", object),
-    name="JSON",
-    description="Any JSON value.",
-    serialize=_passthrough,
-    parse_value=lambda value: json.loads(value) if isinstance(value, str) else value,
-)
+SCALARS: dict[object, ScalarDefinition] = {
+    Date: strawberry.scalar(
+        name="Date",
+        description='A calendar date, ISO 8601: "2026-12-01".',
+        serialize=str,
+        parse_value=_passthrough,
+    ),
+    DateTime: strawberry.scalar(
+        name="DateTime",
+        description='An instant, ISO 8601 with an offset: "2026-12-01T09:30:00Z". Returned in UTC.',
+        serialize=str,
+        parse_value=_passthrough,
+    ),
+    Decimal: strawberry.scalar(
+        name="Decimal",
+        description='A decimal number as a string: "1500.00"; compared by value.',
+        serialize=str,
+        parse_value=_passthrough,
+    ),
+}

@@ -2,55 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain import order as model
-from domain.errors import ErrorCode as DomainErrorCode
 from domain.errors import OrdoError
-from domain.events import Event, EventType
+from domain.events import Event
 from domain.promo import Promo as DomainPromo
 from resolvers.promos import promo_used
-from schema.scalars import DateScalar, DateTimeScalar, DecimalScalar, JSONScalar
-
-OrderStatus = strawberry.enum(model.OrderStatus, description="Where an order is in its life.")
-RentTerm = strawberry.enum(model.RentTerm, description="A full or a short rent term.")
-OrderEventType = strawberry.enum(
-    EventType, name="OrderEventType", description="What happened to an order."
-)
-ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode", description="A stable error code.")
+from schema.enums import ErrorCode, EventType, OrderStatus, RentTerm
+from schema.scalars import Date, DateTime, Decimal, date_value, datetime_value
 
 
 @strawberry.type(description="A service in an order, with its price and period.")
 class OrderItem:
     order_item_id: strawberry.ID = strawberry.field(description="The item's id in its order.")
     service_id: strawberry.ID = strawberry.field(description="The service provided.")
-    price: DecimalScalar = strawberry.field(description="The price, as first given.")
-    period_start_date: DateScalar = strawberry.field(description="First day of the period.")
-    period_end_date: DateScalar | None = strawberry.field(description="Last day, if any.")
+    price: Decimal = strawberry.field(description="The price, as first given.")
+    period_start_date: Date = strawberry.field(description="First day of the period.")
+    period_end_date: Date | None = strawberry.field(description="Last day, if any.")
 
     @classmethod
     def from_domain(cls, item: model.OrderItem) -> OrderItem:
         return cls(
             order_item_id=strawberry.ID(item.order_item_id),
             service_id=strawberry.ID(item.service_id),
-            price=DecimalScalar(item.price),
-            period_start_date=item.period_start_date,  # type: ignore[arg-type]
-            period_end_date=item.period_end_date,  # type: ignore[arg-type]
+            price=Decimal(item.price),
+            period_start_date=date_value(item.period_start_date),
+            period_end_date=date_value(item.period_end_date) if item.period_end_date else None,
         )
 
 
 @strawberry.type(description="A rent payment: its payment date and term may change.")
 class RentPayment:
-    payment_date: DateScalar = strawberry.field(description="When the rent is paid.")
+    payment_date: Date = strawberry.field(description="When the rent is paid.")
     term: RentTerm = strawberry.field(description="Full or short term.")
 
 
 @strawberry.type(description="A security deposit.")
 class SecurityDeposit:
-    refund_date: DateScalar | None = strawberry.field(description="When it is refunded, if set.")
+    refund_date: Date | None = strawberry.field(description="When it is refunded, if set.")
 
 
 OrderType = Annotated[
@@ -61,9 +55,10 @@ OrderType = Annotated[
 
 def order_type_from_domain(value: model.OrderType | None) -> RentPayment | SecurityDeposit | None:
     if isinstance(value, model.RentPayment):
-        return RentPayment(payment_date=value.payment_date, term=value.term)  # type: ignore[arg-type]
+        return RentPayment(payment_date=date_value(value.payment_date), term=value.term)
     if isinstance(value, model.SecurityDeposit):
-        return SecurityDeposit(refund_date=value.refund_date)  # type: ignore[arg-type]
+        refund = value.refund_date
+        return SecurityDeposit(refund_date=date_value(refund) if refund else None)
     return None
 
 
@@ -72,17 +67,26 @@ class PromoActivation:
     promo_id: strawberry.ID = strawberry.field(description="The promo code.")
     user_id: strawberry.ID = strawberry.field(description="The user it is activated for.")
 
+    @classmethod
+    def from_domain(cls, promo: model.PromoActivation) -> PromoActivation:
+        return cls(promo_id=strawberry.ID(promo.promo_id), user_id=strawberry.ID(promo.user_id))
+
 
 @strawberry.type(description="One entry of an order's history, in its stream.")
 class OrderEvent:
     id: strawberry.ID = strawberry.field(description="The stream entry id.")
-    type: OrderEventType = strawberry.field(description="What happened.")
-    at: DateTimeScalar = strawberry.field(description="When, in UTC.")
-    data: JSONScalar = strawberry.field(description="The event's data (SPEC §3.3).")
+    type: EventType = strawberry.field(description="What happened.")
+    at: DateTime = strawberry.field(description="When, in UTC.")
+    data: JSON = strawberry.field(description="The event's data (SPEC §3.3).")
 
     @classmethod
     def from_domain(cls, event: Event) -> OrderEvent:
-        return cls(id=strawberry.ID(event.id), type=event.type, at=event.at, data=event.data)  # type: ignore[arg-type]
+        return cls(
+            id=strawberry.ID(event.id),
+            type=event.type,
+            at=datetime_value(event.at),
+            data=cast(JSON, event.data),
+        )
 
 
 @strawberry.type(description="An order, as its events make it.")
@@ -95,10 +99,10 @@ class Order:
     cancelled_items: list[OrderItem] = strawberry.field(
         description="Cancelled items, in the order cancelled."
     )
-    total: DecimalScalar = strawberry.field(description="Sum of the active items' prices.")
+    total: Decimal = strawberry.field(description="Sum of the active items' prices.")
     promo: PromoActivation | None = strawberry.field(description="Its promo activation, if any.")
-    created_at: DateTimeScalar = strawberry.field(description="When it was created (UTC).")
-    updated_at: DateTimeScalar = strawberry.field(description="When it last changed (UTC).")
+    created_at: DateTime = strawberry.field(description="When it was created (UTC).")
+    updated_at: DateTime = strawberry.field(description="When it last changed (UTC).")
     version: int = strawberry.field(description="The number of events in its stream.")
     events: list[OrderEvent] = strawberry.field(description="Its history, oldest first.")
 
@@ -112,10 +116,10 @@ class Order:
             type=order_type_from_domain(order.type),
             items=[OrderItem.from_domain(item) for item in order.items],
             cancelled_items=[OrderItem.from_domain(item) for item in order.cancelled_items],
-            total=DecimalScalar(str(order.total)),
-            promo=PromoActivation(promo_id=strawberry.ID(promo.promo_id), user_id=strawberry.ID(promo.user_id)) if promo else None,
-            created_at=order.created_at,  # type: ignore[arg-type]
-            updated_at=order.updated_at,  # type: ignore[arg-type]
+            total=Decimal(str(order.total)),
+            promo=PromoActivation.from_domain(promo) if promo else None,
+            created_at=datetime_value(order.created_at),
+            updated_at=datetime_value(order.updated_at),
             version=order.version,
             events=[OrderEvent.from_domain(event) for event in order.events],
         )
@@ -128,8 +132,8 @@ class Promo:
     per_user_count: int = strawberry.field(description="Most activations one user may hold.")
     locked_count: int = strawberry.field(description="OPEN orders holding a reservation.")
     available: int = strawberry.field(description="count - lockedCount.")
-    starts_at: DateTimeScalar | None = strawberry.field(description="Valid from (inclusive).")
-    ends_at: DateTimeScalar | None = strawberry.field(description="Valid until (exclusive).")
+    starts_at: DateTime | None = strawberry.field(description="Valid from (inclusive).")
+    ends_at: DateTime | None = strawberry.field(description="Valid until (exclusive).")
 
     @strawberry.field(description="Activations this user has redeemed.")
     async def used(self, info: Info, user_id: strawberry.ID) -> int:
@@ -143,8 +147,8 @@ class Promo:
             per_user_count=promo.per_user_count,
             locked_count=promo.locked_count,
             available=promo.available,
-            starts_at=promo.starts_at,  # type: ignore[arg-type]
-            ends_at=promo.ends_at,  # type: ignore[arg-type]
+            starts_at=datetime_value(promo.starts_at) if promo.starts_at else None,
+            ends_at=datetime_value(promo.ends_at) if promo.ends_at else None,
         )
 
 
