@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+import structlog
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
+from redis.exceptions import ResponseError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -19,10 +22,13 @@ from ordo import rest
 from ordo.connect import connect
 from ordo.graphql import OrdoGraphQL
 from ordo.limits import BodyLimit
+from ordo.logs import configure_logging
+from ordo.middleware import RequestContext
 from ordo.openapi import BASE
 from ordo.settings import Settings, load_settings
+from resolvers.store import Store
 
-log = logging.getLogger("ordo")
+log = structlog.get_logger("ordo")
 
 
 async def _ordo_error(request: Request, error: Exception) -> Response:
@@ -31,7 +37,7 @@ async def _ordo_error(request: Request, error: Exception) -> Response:
 
 
 async def _unavailable(request: Request, error: Exception) -> Response:
-    log.warning("store unavailable: %s", error)
+    log.warning("store unavailable", error=str(error))
     return rest.error_response(ErrorCode.UNAVAILABLE, "the store is unavailable")
 
 
@@ -45,6 +51,10 @@ async def readyz(request: Request) -> Response:
 
 
 async def metrics(request: Request) -> Response:
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:  # several workers: add up all of them
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
@@ -55,29 +65,75 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(_openapi.get_schema(routes=rest.routes))
 
 
+async def warn_if_not_persistent(store: Store) -> None:
+    """A Redis that keeps nothing on disk loses every order when it restarts: say so."""
+    try:
+        save = await store.read("CONFIG", "GET", "save")
+        appendonly = await store.read("CONFIG", "GET", "appendonly")
+    except (ResponseError, Unavailable):
+        return  # a managed Redis may refuse CONFIG; an absent one is /readyz's business
+    if not _value(save) and _value(appendonly) == "no":
+        log.warning(
+            "redis keeps nothing on disk (save '' and appendonly no): a restart loses all orders"
+        )
+
+
+def _value(reply: object) -> str:
+    if isinstance(reply, dict):
+        return str(next(iter(reply.values()), ""))
+    if isinstance(reply, list) and len(reply) > 1:
+        return str(reply[1])
+    return ""
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    stack = [Middleware(RequestContext, timeout=settings.request_timeout)]
+    if settings.cors_origins:
+        stack.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+                expose_headers=["X-Request-ID"],
+            )
+        )
+    stack.append(Middleware(BodyLimit, max_bytes=settings.max_body_bytes))
+    return stack
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
+    configure_logging()
     settings = settings or load_settings()
     if settings.admin_token_generated:
         log.warning(
-            "ORDO_ADMIN_TOKEN is not set; this process's admin token: %s", settings.admin_token
+            "ORDO_ADMIN_TOKEN is not set; made one for this process", token=settings.admin_token
         )
     store = connect(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not settings.embedded:
+            await warn_if_not_persistent(store)
         yield
         await store.close()
 
+    graphql = OrdoGraphQL(
+        store,
+        settings.admin_token,
+        graphiql=settings.graphiql,
+        introspection=settings.introspection,
+    )
     app = Starlette(
         routes=[
             *rest.routes,
-            Route("/graphql", OrdoGraphQL(store, settings.admin_token), methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             Route("/openapi.json", openapi, include_in_schema=False),
         ],
-        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
+        middleware=_middleware(settings),
         exception_handlers={OrdoError: _ordo_error, Unavailable: _unavailable},
         lifespan=lifespan,
     )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
+import structlog
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
@@ -13,7 +13,7 @@ from redis.backoff import ExponentialBackoff
 from ordo.settings import Settings
 from resolvers.store import Store
 
-log = logging.getLogger("ordo")
+log = structlog.get_logger("ordo")
 CLUSTER_SCHEME = "redis+cluster://"
 
 
@@ -22,11 +22,16 @@ def _retry() -> Retry:
     return Retry(ExponentialBackoff(cap=0.1, base=0.01), retries=1)
 
 
-def _embedded() -> Any:
+def _embedded(settings: Settings) -> Any:
     import fakeredis
 
-    log.warning("ORDO_REDIS_URL is not set: data lives in this process's memory only")
-    return fakeredis.FakeAsyncRedis(decode_responses=True)
+    log.warning("ORDO_REDIS_URL is not set: data lives in this process's memory only, one worker")
+    # Blocking here too: a burst waits for a pooled connection rather than failing.
+    return fakeredis.FakeAsyncRedis(
+        decode_responses=True,
+        connection_pool_class=BlockingConnectionPool,
+        max_connections=settings.redis_max_connections,
+    )
 
 
 def _server(settings: Settings) -> Redis:
@@ -58,7 +63,7 @@ def _cluster(settings: Settings) -> RedisCluster:
 
 def connect(settings: Settings) -> Store:
     if settings.embedded:
-        return Store(_embedded(), embedded=True)
+        return Store(_embedded(settings), embedded=True)
     if (settings.redis_url or "").startswith(CLUSTER_SCHEME):
         return Store(_cluster(settings), embedded=False)
     return Store(_server(settings), embedded=False)

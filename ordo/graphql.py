@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -16,8 +14,12 @@ from schema.context import Context
 
 
 class OrdoGraphQL(GraphQL[Context, None]):
-    def __init__(self, store: Store, admin_token: str, **options: Any) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql", **options)
+    def __init__(
+        self, store: Store, admin_token: str, *, graphiql: bool = True, introspection: bool = True
+    ) -> None:
+        super().__init__(
+            build_schema(introspection=introspection), graphql_ide="graphiql" if graphiql else None
+        )
         self.store = store
         self.admin_token = admin_token
 

@@ -6,6 +6,8 @@ import os
 import secrets
 from dataclasses import dataclass
 
+_FALSE = {"0", "false", "no", "off"}
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -14,6 +16,11 @@ class Settings:
     admin_token_generated: bool
     redis_timeout: float
     redis_max_connections: int
+    request_timeout: float
+    graphiql: bool
+    introspection: bool
+    cors_origins: tuple[str, ...]
+    reservation_ttl: float | None
     max_body_bytes: int = 1024 * 1024
 
     @property
@@ -24,10 +31,22 @@ class Settings:
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ) if env is None else env
     token = env.get("ORDO_ADMIN_TOKEN", "")
+    ttl = env.get("ORDO_RESERVATION_TTL", "")
     return Settings(
         redis_url=env.get("ORDO_REDIS_URL") or None,
         admin_token=token or secrets.token_urlsafe(24),
         admin_token_generated=not token,
         redis_timeout=float(env.get("ORDO_REDIS_TIMEOUT", "2")),
         redis_max_connections=int(env.get("ORDO_REDIS_MAX_CONNECTIONS", "64")),
+        request_timeout=float(env.get("ORDO_REQUEST_TIMEOUT", "10")),
+        graphiql=env.get("ORDO_GRAPHIQL", "true").lower() not in _FALSE,
+        introspection=env.get("ORDO_INTROSPECTION", "true").lower() not in _FALSE,
+        cors_origins=tuple(
+            o.strip() for o in env.get("ORDO_CORS_ORIGINS", "").split(",") if o.strip()
+        ),
+        reservation_ttl=float(ttl) if ttl else None,
     )
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    return tuple(origin.strip() for origin in value.split(",") if origin.strip())

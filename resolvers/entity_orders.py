@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Sequence
 from datetime import date
@@ -13,6 +12,7 @@ from domain.errors import ErrorCode, OrdoError
 from domain.order import Order, OrderItem, OrderStatus, OrderType, PromoActivation
 from domain.validation import check_count, check_id, check_ids, parse_items, parse_type
 from resolvers.keys import Home, entity_orders_key, events_key, order_and_promo_keys
+from resolvers.metrics import measured
 from resolvers.orders import claim_home, locate, read_order
 from resolvers.replies import order_from_entries, order_from_reply
 from resolvers.store import Store
@@ -43,6 +43,7 @@ def _promo(promo_id: str, user_id: str) -> PromoActivation:
     return PromoActivation(promo_id, user_id)
 
 
+@measured("createOrderWithItems")
 async def create_order_with_items(
     store: Store,
     order_id: str,
@@ -70,20 +71,21 @@ async def create_order_with_items(
 
 
 async def _settle_home(store: Store, order_id: str, entity_id: str, home: Home) -> None:
-    """List the order under its entity and record its home, both before writing it."""
-    _, recorded = await asyncio.gather(
-        store.run("index_order", [entity_orders_key(entity_id)], [order_id, home.tag]),
-        claim_home(store, order_id, home),
-    )
-    if recorded == home:
-        return
-    existing = await read_order(store, order_id, recorded)
-    if existing is None:  # an earlier create that failed left its claim: take it over
-        recorded = await claim_home(store, order_id, home, replaces=recorded)
-        if recorded == home:
-            return
+    """Record the order's home, then list it under its entity: both before writing it.
+
+    Listing only after the claim holds keeps a refused create from re-pointing the entry of
+    an order that lives elsewhere.
+    """
+    recorded = await claim_home(store, order_id, home)
+    if recorded != home:
         existing = await read_order(store, order_id, recorded)
-    raise _exists_elsewhere(existing)
+        if existing is not None:
+            raise _exists_elsewhere(existing)
+        # An earlier create that failed left its claim: take it over.
+        recorded = await claim_home(store, order_id, home, replaces=recorded)
+        if recorded != home:
+            raise _exists_elsewhere(await read_order(store, order_id, recorded))
+    await store.run("index_order", [entity_orders_key(entity_id)], [order_id, home.tag])
 
 
 def _exists_elsewhere(existing: Order | None) -> OrdoError:
@@ -96,6 +98,7 @@ def _exists_elsewhere(existing: Order | None) -> OrdoError:
     return OrdoError(code, field=[*INPUT, "orderId"])
 
 
+@measured("updateOrder")
 async def update_order(
     store: Store,
     order_id: str,
@@ -122,6 +125,7 @@ async def update_order(
     return order_from_reply(order_id, reply, INPUT)
 
 
+@measured("declineOrder")
 async def decline_order(store: Store, order_id: str) -> Order | None:
     """Unknown order: no error, no order (the seed names no failure of decline)."""
     check_id(order_id, ["orderId"])
@@ -130,6 +134,7 @@ async def decline_order(store: Store, order_id: str) -> Order | None:
     return None if reply[0] == "none" else order_from_reply(order_id, reply)
 
 
+@measured("restoreOrder")
 async def restore_order(store: Store, order_id: str) -> Order:
     check_id(order_id, ["orderId"])
     home = await locate(store, order_id)
@@ -142,6 +147,7 @@ def _listing_key(order: Order) -> tuple[bool, date, str]:
     return (start is None, start or date.max, order.order_id)
 
 
+@measured("orders")
 async def list_orders(store: Store, entity_id: str, include_declined: bool = False) -> list[Order]:
     """The entity's orders by earliest active period start; orders without items last."""
     check_id(entity_id, ["entityId"])

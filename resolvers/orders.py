@@ -17,6 +17,7 @@ from resolvers.keys import (
     order_keys,
     promo_keys,
 )
+from resolvers.metrics import measured
 from resolvers.replies import order_from_entries, order_from_reply
 from resolvers.store import Store
 from resolvers.users import ensure_user_known
@@ -40,6 +41,7 @@ def _promo_input(user_id: str | None, promo_id: str | None) -> PromoActivation |
     return PromoActivation(promo_id, user_id) if promo_id and user_id else None
 
 
+@measured("createOrder")
 async def create_order(
     store: Store,
     user_id: str | None = None,
@@ -107,6 +109,7 @@ async def find_order(store: Store, order_id: str) -> Order | None:
     return await read_order(store, order_id, await locate(store, order_id))
 
 
+@measured("order")
 async def get_order(store: Store, order_id: str) -> Order:
     check_id(order_id, ["orderId"])
     order = await find_order(store, order_id)
@@ -122,9 +125,11 @@ async def _close(store: Store, script: str, order_id: str) -> Order:
     return order_from_reply(order_id, reply)
 
 
+@measured("completeOrder")
 async def complete_order(store: Store, order_id: str) -> Order:
     return await _close(store, "complete_order", order_id)
 
 
+@measured("cancelOrder")
 async def cancel_order(store: Store, order_id: str) -> Order:
     return await _close(store, "cancel_order", order_id)

@@ -9,6 +9,7 @@ from domain.errors import ErrorCode, OrdoError
 from domain.promo import Promo
 from domain.validation import check_count, check_id, check_window, invalid
 from resolvers.keys import promo_keys
+from resolvers.metrics import measured
 from resolvers.replies import checked, datetime_to_micros, promo_from_fields
 from resolvers.store import Store
 
@@ -28,6 +29,7 @@ def _micros(value: datetime | None) -> str:
     return str(datetime_to_micros(value)) if value is not None else ""
 
 
+@measured("createPromo")
 async def create_promo(
     store: Store,
     promo_id: str,
@@ -55,6 +57,7 @@ def _update_arg(value: int | datetime | Keep | None) -> str:
     return f"set:{_micros(value) if isinstance(value, datetime) else value}"
 
 
+@measured("updatePromo")
 async def update_promo(
     store: Store,
     promo_id: str,
@@ -74,6 +77,7 @@ async def update_promo(
     return promo_from_fields(promo_id, reply[1])
 
 
+@measured("promo")
 async def get_promo(store: Store, promo_id: str) -> Promo:
     check_id(promo_id, ["promoId"])
     fields = await store.read("HGETALL", promo_keys(promo_id)[0])

@@ -12,6 +12,7 @@ from domain.events import Event, EventType
 from domain.fold import fold
 from domain.order import Order
 from domain.promo import Promo
+from resolvers.metrics import observe_new_events
 
 Reply = list[Any]
 
@@ -47,9 +48,12 @@ def order_from_entries(order_id: str, entries: list[Any]) -> Order | None:
 
 
 def order_from_reply(order_id: str, reply: Reply, path: Sequence[str] = ()) -> Order:
+    """The order a script answered ({'ok', events, appended}); its new events are counted."""
     order = order_from_entries(order_id, checked(reply, path)[1])
     if order is None:  # a script answers "ok" only for an order that exists
         raise RuntimeError(f"script answered ok for order {order_id} without events")
+    appended = int(reply[2])
+    observe_new_events(order.events[len(order.events) - appended :])
     return order
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from redis import exceptions as redis_errors
 
 from domain.errors import Unavailable
+from resolvers.metrics import REDIS_ERRORS
 from resolvers.scripts import register_all
 
 _FAILURES = (
@@ -27,6 +28,7 @@ def unavailable_on_failure() -> Iterator[None]:
     try:
         yield
     except _FAILURES as error:
+        REDIS_ERRORS.labels(type(error).__name__).inc()
         raise Unavailable(str(error) or type(error).__name__) from error
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from domain.errors import ErrorCode, OrdoError
 from domain.validation import Path, check_id
 from resolvers.keys import user_key
+from resolvers.metrics import measured
 from resolvers.store import Store
 
 
+@measured("createUser")
 async def create_user(store: Store, user_id: str) -> str:
     check_id(user_id, ["userId"])
     await store.run("create_user", [user_key(user_id)], [])

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    ParserCache,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import should_mask
@@ -12,12 +17,16 @@ from schema.query import Query
 from schema.scalars import SCALARS
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    # Extra validation rules are fixed classes: ValidationCache keys on them, so a rule made
+    # anew per request would defeat the cache (strawberry issue #4635).
+    rules = [] if introspection else [lambda: DisableIntrospection()]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[
+            *rules,
             # Measured on these machines: caching parse and validation makes a small
             # mutation about six times faster (NOTES.md).
             lambda: ParserCache(maxsize=1024),

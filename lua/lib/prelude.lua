@@ -7,8 +7,12 @@ local function now_us()
   return tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
 
+-- How many events this call appended: the reply says so, so callers can tell new from old.
+local appended = 0
+
 local function append_event(events_key, event_type, data)
   redis.call('XADD', events_key, '*', 'type', event_type, 'data', data)
+  appended = appended + 1
 end
 
 local function promo_data(promo_id, user_id, reason)
@@ -21,7 +25,7 @@ local function promo_data(promo_id, user_id, reason)
 end
 
 local function order_reply(events_key)
-  return {'ok', redis.call('XRANGE', events_key, '-', '+')}
+  return {'ok', redis.call('XRANGE', events_key, '-', '+'), appended}
 end
 
 local function error_reply(code, field)

@@ -1,0 +1,94 @@
+"""Per-request edge concerns: request id, one log line, HTTP metrics, and a time limit."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+import uuid
+
+import structlog
+from prometheus_client import Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from domain.errors import ErrorCode
+
+log = structlog.get_logger("ordo.http")
+
+HTTP_REQUESTS = Counter("ordo_http_requests_total", "HTTP requests.", ["route", "status"])
+HTTP_SECONDS = Histogram(
+    "ordo_http_request_seconds",
+    "HTTP request latency.",
+    ["route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10),
+)
+_INCOMING_ID = re.compile(r"[A-Za-z0-9_.:@-]{1,128}")
+_ROUTES = {"/graphql", "/orders", "/healthz", "/readyz", "/metrics", "/openapi.json"}
+
+
+def route_of(path: str) -> str:
+    """A bounded label: the route's template, never a raw id."""
+    if path in _ROUTES:
+        return path
+    return "/orders/{id}" if path.startswith("/orders/") else "other"
+
+
+class RequestContext:
+    def __init__(self, app: ASGIApp, timeout: float) -> None:
+        self.app = app
+        self.timeout = timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _INCOMING_ID.fullmatch(given) else uuid.uuid4().hex
+        route = route_of(scope["path"])
+        started = time.perf_counter()
+        status = 500
+        responded = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, responded
+            if message["type"] == "http.response.start":
+                status, responded = message["status"], True
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        try:
+            async with asyncio.timeout(self.timeout):
+                await self.app(scope, receive, send_with_id)
+        except TimeoutError:
+            if not responded:
+                await _unavailable(send_with_id, "the request took longer than its time limit")
+        finally:
+            elapsed = time.perf_counter() - started
+            HTTP_REQUESTS.labels(route, str(status)).inc()
+            HTTP_SECONDS.labels(route).observe(elapsed)
+            log.info(
+                "request",
+                method=scope["method"],
+                route=route,
+                status=status,
+                ms=round(elapsed * 1000, 2),
+            )
+            structlog.contextvars.unbind_contextvars("request_id")
+
+
+async def _unavailable(send: Send, message: str) -> None:
+    code = ErrorCode.UNAVAILABLE
+    body = json.dumps({"error": {"code": code.name, "message": message}}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": code.status,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

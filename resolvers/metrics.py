@@ -1,0 +1,69 @@
+"""Prometheus metrics of the operations, whichever API called them (prometheus-client).
+
+With several workers the CLI sets PROMETHEUS_MULTIPROC_DIR, and these values are shared
+through it (prometheus-client's multiprocess mode).
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from typing import ParamSpec, TypeVar
+
+from prometheus_client import Counter, Histogram
+
+from domain.errors import OrdoError, Unavailable
+from domain.events import Event, EventType
+
+OPERATIONS = Counter(
+    "ordo_operations_total", "Operations by name and outcome code.", ["operation", "outcome"]
+)
+OPERATION_SECONDS = Histogram(
+    "ordo_operation_seconds",
+    "Operation latency, including Redis.",
+    ["operation"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
+PROMO_EVENTS = Counter(
+    "ordo_promo_activations_total", "Promo reserve, redeem and release events.", ["event"]
+)
+REDIS_ERRORS = Counter("ordo_redis_errors_total", "Failed Redis calls by error type.", ["error"])
+
+_PROMO = {EventType.PROMO_RESERVED, EventType.PROMO_REDEEMED, EventType.PROMO_RELEASED}
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def measured(operation: str) -> Callable[[Callable[P, Awaitable[T]]], Callable[P, Awaitable[T]]]:
+    """Count each call's outcome (OK, an error code, UNAVAILABLE, INTERNAL) and time it."""
+
+    def decorate(call: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+        @functools.wraps(call)
+        async def timed(*args: P.args, **kwargs: P.kwargs) -> T:
+            started = time.perf_counter()
+            outcome = "INTERNAL"
+            try:
+                result = await call(*args, **kwargs)
+                outcome = "OK"
+                return result
+            except OrdoError as error:
+                outcome = error.code.name
+                raise
+            except Unavailable:
+                outcome = "UNAVAILABLE"
+                raise
+            finally:
+                OPERATIONS.labels(operation, outcome).inc()
+                OPERATION_SECONDS.labels(operation).observe(time.perf_counter() - started)
+
+        return timed
+
+    return decorate
+
+
+def observe_new_events(events: Iterable[Event]) -> None:
+    for event in events:
+        if event.type in _PROMO:
+            PROMO_EVENTS.labels(event.type.name).inc()
