@@ -1,0 +1,134 @@
+"""Building blocks of the integration tests: users, promos, and Redis state read directly.
+
+Everything here reads Redis with plain commands on the keys of resolvers.keys, never through
+a resolver, so a test checks what a script wrote, not what a resolver says it wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from domain.events import Event
+from domain.fold import fold
+from domain.order import Order
+from resolvers import promos, users
+from resolvers.keys import Home, events_key, order_and_promo_keys, order_keys, promo_keys
+from resolvers.replies import events_from_entries
+from resolvers.store import Store
+from tests.support import unique
+
+PLAIN_CREATED = json.dumps({"entityId": None, "type": None})
+
+
+async def new_user(store: Store) -> str:
+    return await users.create_user(store, unique("u"))
+
+
+async def new_promo(
+    store: Store,
+    count: int = 10,
+    per_user_count: int = 1,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+) -> str:
+    promo_id = unique("p")
+    await promos.create_promo(store, promo_id, count, per_user_count, starts_at, ends_at)
+    return promo_id
+
+
+@dataclass(frozen=True)
+class PromoState:
+    """A promo's counters as stored: the promo hash, used/open hashes, open-orders set."""
+
+    fields: dict[str, str]
+    used: dict[str, int]
+    open: dict[str, int]
+    open_orders: frozenset[str]
+
+    @property
+    def count(self) -> int:
+        return int(self.fields["count"])
+
+    @property
+    def locked(self) -> int:
+        return int(self.fields["lockedCount"])
+
+    @property
+    def per_user(self) -> int:
+        return int(self.fields["perUserCount"])
+
+
+async def promo_state(store: Store, promo_id: str) -> PromoState:
+    promo, used, open_, open_orders = promo_keys(promo_id)
+    fields, used_by, open_by, members = await store.read_many(
+        [
+            ("HGETALL", promo),
+            ("HGETALL", used),
+            ("HGETALL", open_),
+            ("ZRANGE", open_orders, 0, -1),
+        ]
+    )
+    return PromoState(
+        fields=dict(fields),
+        used={user: int(n) for user, n in dict(used_by).items()},
+        open={user: int(n) for user, n in dict(open_by).items()},
+        open_orders=frozenset(members),
+    )
+
+
+async def open_status(store: Store, promo_id: str, order_ids: list[str]) -> set[str]:
+    """Which of the promo's orders are OPEN, read from their state hashes."""
+    home = Home.of_promo(promo_id)
+    statuses = await store.read_many(
+        [("HGET", order_keys(home, order_id)[0], "status") for order_id in order_ids]
+    )
+    return {
+        order_id for order_id, status in zip(order_ids, statuses, strict=True) if status == "OPEN"
+    }
+
+
+async def assert_invariants(store: Store, promo_id: str, order_ids: list[str]) -> PromoState:
+    """SPEC §2: lockedCount = OPEN orders = open-orders set; 0 <= locked <= count; per user
+    used + open <= perUserCount, and each user's open count matches their OPEN orders."""
+    state = await promo_state(store, promo_id)
+    opened = await open_status(store, promo_id, order_ids)
+    assert 0 <= state.locked <= state.count
+    assert state.locked == len(opened) == len(state.open_orders)
+    assert state.open_orders == opened
+    assert sum(state.open.values()) == state.locked
+    for user in set(state.used) | set(state.open):
+        assert state.used.get(user, 0) + state.open.get(user, 0) <= state.per_user
+        assert state.open.get(user, 0) >= 0
+    return state
+
+
+async def stream(store: Store, home: Home, order_id: str) -> list[Event]:
+    """The order's events, read straight from its Redis stream."""
+    return events_from_entries(await store.read("XRANGE", events_key(home, order_id), "-", "+"))
+
+
+async def folded(store: Store, home: Home, order_id: str) -> Order | None:
+    return fold(order_id, await stream(store, home, order_id))
+
+
+async def nothing_stored(store: Store, home: Home, order_id: str) -> bool:
+    """No state hash, stream or items hash for this order under this home."""
+    found: int = await store.read("EXISTS", *order_keys(home, order_id))
+    return found == 0
+
+
+async def run_create(store: Store, order_id: str, promo_id: str = "", user_id: str = "") -> Any:
+    """The create_order script itself, with keys as the resolver builds them."""
+    home = Home.of_promo(promo_id) if promo_id else Home.of_order(order_id)
+    keys = order_and_promo_keys(home, order_id)
+    return await store.run("create_order", keys, [order_id, promo_id, user_id, PLAIN_CREATED])
+
+
+def hash_tag(key: str) -> str | None:
+    """Redis Cluster's rule: the text between the first "{" and the next "}", if not empty."""
+    start = key.find("{")
+    end = key.find("}", start + 1) if start >= 0 else -1
+    return key[start + 1 : end] if end > start + 1 else None

@@ -1,0 +1,36 @@
+"""The scripts as Redis sees them: each one compiles on both backends, and an emptied script
+cache (a restarted or failed-over Redis) is reloaded without the caller noticing."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from domain.order import OrderStatus
+from resolvers import orders
+from resolvers.scripts import script_names, source
+from resolvers.store import Store
+from tests.integration.helpers import new_promo, new_user
+
+
+def sha(store: Store, name: str) -> str:
+    return hashlib.sha1(source(name, shebang=not store.embedded).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("name", script_names())
+async def test_every_script_compiles_on_the_store(store: Store, name: str) -> None:
+    loaded = await store.client.script_load(source(name, shebang=not store.embedded))
+    assert loaded == sha(store, name)
+
+
+async def test_flushed_script_cache_is_reloaded_transparently(store: Store) -> None:
+    user, promo = await new_user(store), await new_promo(store, 5, 5)
+    await orders.create_order(store, user, promo)
+    await store.client.script_flush()
+    assert await store.client.script_exists(sha(store, "create_order")) == [False]
+    order = await orders.create_order(store, user, promo)
+    assert order.status is OrderStatus.OPEN
+    assert await store.client.script_exists(sha(store, "create_order")) == [True]
+    await store.client.execute_command("SCRIPT", "FLUSH")
+    assert (await orders.complete_order(store, order.order_id)).status is OrderStatus.COMPLETED
