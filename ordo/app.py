@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +27,7 @@ from ordo.logs import configure_logging
 from ordo.middleware import RequestContext
 from ordo.openapi import BASE
 from ordo.settings import Settings, load_settings
+from resolvers.reaper import reap_forever
 from resolvers.store import Store
 
 log = structlog.get_logger("ordo")
@@ -115,7 +117,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if not settings.embedded:
             await warn_if_not_persistent(store)
+        reaper = None
+        if settings.reservation_ttl:
+            reaper = asyncio.create_task(reap_forever(store, settings.reservation_ttl))
         yield
+        if reaper:
+            reaper.cancel()
         await store.close()
 
     graphql = OrdoGraphQL(

@@ -77,3 +77,8 @@ def idempotency_key(key: str) -> str:
 def entity_orders_key(entity_id: str) -> str:
     """The entity's orders: order id -> home tag. Only the entity's own orders are read."""
     return _key(Home.of_entity(entity_id).tag, "orders")
+
+
+def promo_registry_key() -> str:
+    """Every promo id (one key: read by the reaper, written once per promo)."""
+    return _key("promos", "registry")

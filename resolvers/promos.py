@@ -8,7 +8,7 @@ from datetime import datetime
 from domain.errors import ErrorCode, OrdoError
 from domain.promo import Promo
 from domain.validation import check_count, check_id, check_window, invalid
-from resolvers.keys import promo_keys
+from resolvers.keys import promo_keys, promo_registry_key
 from resolvers.metrics import measured
 from resolvers.replies import checked, datetime_to_micros, promo_from_fields
 from resolvers.store import Store
@@ -44,6 +44,7 @@ async def create_promo(
     if per_user_count < 1:
         raise invalid([*INPUT, "perUserCount"], "perUserCount must be at least 1")
     check_window(starts_at, ends_at, INPUT)
+    await store.run("register_promo", [promo_registry_key()], [promo_id])
     args: list[str | int] = [count, per_user_count, _micros(starts_at), _micros(ends_at)]
     reply = checked(await store.run("create_promo", promo_keys(promo_id)[:1], args), INPUT)
     return promo_from_fields(promo_id, reply[1])

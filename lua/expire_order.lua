@@ -1,0 +1,23 @@
+#!lua
+-- Cancel an OPEN promo order whose reservation is older than the TTL, giving the activation
+-- back. Rechecked here, atomically, so a reaper racing a client (or another reaper) can only
+-- act on an order that is still OPEN and still stale.
+local order_key, events_key = KEYS[1], KEYS[2]
+local promo_key, open_key, open_orders_key = KEYS[4], KEYS[6], KEYS[7]
+local order_id, ttl_us = ARGV[1], tonumber(ARGV[2])
+
+local reserved_at = tonumber(redis.call('ZSCORE', open_orders_key, order_id))
+if not reserved_at or reserved_at > now_us() - ttl_us then
+  return {'skip'}
+end
+local order = redis.call('HMGET', order_key, 'status', 'promoId', 'userId')
+local status, promo_id, user_id = order[1], order[2], order[3]
+if status ~= 'OPEN' then
+  return {'skip'}
+end
+
+leave_open(promo_key, open_key, open_orders_key, user_id, order_id)
+append_event(events_key, 'PROMO_RELEASED', promo_data(promo_id, user_id, 'expired'))
+redis.call('HSET', order_key, 'status', 'CANCELLED')
+append_event(events_key, 'ORDER_CANCELLED', '{}')
+return order_reply(events_key)

@@ -1,0 +1,53 @@
+"""Expiry of stale reservations (ORDO_RESERVATION_TTL): abandoned orders stop holding
+activations. Safe with many workers and instances at once: each order is expired by one
+script that rechecks it, so a second reaper, or a client completing it, finds it closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import structlog
+
+from domain.errors import Unavailable
+from resolvers.keys import Home, order_and_promo_keys, promo_keys, promo_registry_key
+from resolvers.replies import order_from_reply
+from resolvers.store import Store
+
+log = structlog.get_logger("ordo.reaper")
+BATCH = 200
+
+
+async def expire_stale(store: Store, ttl_seconds: float) -> int:
+    """One pass over every promo; returns how many orders it expired."""
+    ttl_us = int(ttl_seconds * 1_000_000)
+    seconds, micros = await store.read("TIME")
+    cutoff = int(seconds) * 1_000_000 + int(micros) - ttl_us
+    expired = 0
+    for promo_id in sorted(await store.read("SMEMBERS", promo_registry_key())):
+        stale = await store.read(
+            "ZRANGEBYSCORE", promo_keys(promo_id)[3], "-inf", cutoff, "LIMIT", 0, BATCH
+        )
+        for order_id in stale:
+            expired += await _expire(store, promo_id, order_id, ttl_us)
+    return expired
+
+
+async def _expire(store: Store, promo_id: str, order_id: str, ttl_us: int) -> int:
+    keys = order_and_promo_keys(Home.of_promo(promo_id), order_id)
+    reply = await store.run("expire_order", keys, [order_id, ttl_us])
+    if reply[0] == "skip":
+        return 0
+    order_from_reply(order_id, reply)  # counts the release in the metrics
+    return 1
+
+
+async def reap_forever(store: Store, ttl_seconds: float) -> None:
+    interval = min(max(ttl_seconds / 10, 0.2), 30.0)
+    while True:
+        try:
+            if expired := await expire_stale(store, ttl_seconds):
+                log.info("expired stale reservations", orders=expired)
+        except Unavailable as error:
+            log.warning("reaper: store unavailable", error=str(error))
+        await asyncio.sleep(interval)
