@@ -65,5 +65,5 @@ def connect(settings: Settings) -> Store:
     if settings.embedded:
         return Store(_embedded(settings), embedded=True)
     if (settings.redis_url or "").startswith(CLUSTER_SCHEME):
-        return Store(_cluster(settings), embedded=False)
+        return Store(_cluster(settings), embedded=False, cluster=True)
     return Store(_server(settings), embedded=False)

@@ -19,7 +19,7 @@ from resolvers.keys import (
 )
 from resolvers.metrics import measured
 from resolvers.replies import order_from_entries, order_from_reply
-from resolvers.store import Store
+from resolvers.store import Call, Store
 from resolvers.users import ensure_user_known
 
 INPUT = ("input",)
@@ -76,11 +76,13 @@ async def _ensure_promo_exists(store: Store, promo_id: str) -> None:
 
 async def _open(store: Store, order_id: str, promo: PromoActivation | None) -> Order:
     home = Home.of_promo(promo.promo_id) if promo else Home.of_order(order_id)
-    if promo:
-        await claim_home(store, order_id, home)
     args = [order_id, promo.promo_id, promo.user_id] if promo else [order_id, "", ""]
-    keys = order_and_promo_keys(home, order_id)
-    reply = await store.run("create_order", keys, [*args, _PLAIN_CREATED])
+    create: Call = ("create_order", order_and_promo_keys(home, order_id), [*args, _PLAIN_CREATED])
+    if not promo:
+        return order_from_reply(order_id, await store.run(*create), INPUT)
+    # The id is new (or an idempotent repeat with this very promo), so the claim cannot find
+    # another home; it only has to land before the order does.
+    _, reply = await store.run_in_order([_claim(order_id, home), create])
     return order_from_reply(order_id, reply, INPUT)
 
 
@@ -89,10 +91,13 @@ async def claim_home(store: Store, order_id: str, home: Home, replaces: Home | N
 
     `replaces`: a recorded home found to hold no order (its create failed), to be taken over.
     """
+    return Home(await store.run(*_claim(order_id, home, replaces)))
+
+
+def _claim(order_id: str, home: Home, replaces: Home | None = None) -> Call:
     own = Home.of_order(order_id)
     keys = [home_key(order_id), order_keys(own, order_id)[0]]
-    args = [home.tag, own.tag, replaces.tag if replaces else ""]
-    return Home(await store.run("claim_order_home", keys, args))
+    return ("claim_order_home", keys, [home.tag, own.tag, replaces.tag if replaces else ""])
 
 
 async def locate(store: Store, order_id: str) -> Home:

@@ -32,15 +32,35 @@ def unavailable_on_failure() -> Iterator[None]:
         raise Unavailable(str(error) or type(error).__name__) from error
 
 
+Call = tuple[str, Sequence[str], Sequence[str | int]]  # script, keys, args
+
+
 class Store:
-    def __init__(self, client: Any, *, embedded: bool) -> None:
+    def __init__(self, client: Any, *, embedded: bool, cluster: bool = False) -> None:
         self.client = client
         self.embedded = embedded
+        self.cluster = cluster
         self._scripts = register_all(client, shebang=not embedded)
+        # Users are never deleted, so a user once seen stays known (resolvers/users.py).
+        self.known_users: set[str] = set()
 
     async def run(self, script: str, keys: Sequence[str], args: Sequence[str | int]) -> Any:
         with unavailable_on_failure():
             return await self._scripts[script](keys=keys, args=args)
+
+    async def run_in_order(self, calls: Sequence[Call]) -> list[Any]:
+        """Scripts that must run in this order, each atomic on its own (not together).
+
+        One round trip on a single Redis, where a connection keeps the order of a pipeline;
+        one by one on a cluster, where a pipeline runs the slots' nodes in parallel.
+        """
+        if self.cluster:
+            return [await self.run(*call) for call in calls]
+        with unavailable_on_failure():
+            pipe = self.client.pipeline(transaction=False)
+            for script, keys, args in calls:
+                await self._scripts[script](keys=keys, args=args, client=pipe)
+            return list(await pipe.execute())
 
     async def read(self, command: str, *args: Any) -> Any:
         """A plain read (GET, XRANGE, HGETALL, ...): reads need no script."""

@@ -16,7 +16,16 @@ async def create_user(store: Store, user_id: str) -> str:
     return user_id
 
 
+_MAX_REMEMBERED = 100_000
+
+
 async def ensure_user_known(store: Store, user_id: str, path: Path) -> None:
-    """Checked outside the reserve script: users are never deleted, so it cannot go stale."""
+    """Checked outside the reserve script: users are never deleted, so a user once known
+    stays known, and this process need not ask Redis about them again."""
+    if user_id in store.known_users:
+        return
     if not await store.read("EXISTS", user_key(user_id)):
         raise OrdoError(ErrorCode.USER_NOT_AUTHORIZED, field=path)
+    if len(store.known_users) >= _MAX_REMEMBERED:
+        store.known_users.clear()
+    store.known_users.add(user_id)

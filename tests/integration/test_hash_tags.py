@@ -28,7 +28,14 @@ def script_calls(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[Call
         calls.append((script, list(keys)))
         return await real(script, keys, args)
 
+    real_in_order = store.run_in_order
+
+    async def spy_in_order(steps: list[tuple[str, list[str], list[str | int]]]) -> object:
+        calls.extend((script, list(keys)) for script, keys, _ in steps)
+        return await real_in_order(steps)
+
     monkeypatch.setattr(store, "run", spy)
+    monkeypatch.setattr(store, "run_in_order", spy_in_order)
     yield calls
 
 
