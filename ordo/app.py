@@ -21,6 +21,7 @@ from starlette.schemas import SchemaGenerator
 from domain.errors import ErrorCode, OrdoError, Unavailable
 from ordo import rest
 from ordo.connect import connect
+from ordo.graphiql import asset_routes
 from ordo.graphql import OrdoGraphQL
 from ordo.limits import BodyLimit
 from ordo.logs import configure_logging
@@ -129,12 +130,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         store,
         settings.admin_token,
         graphiql=settings.graphiql,
+        graphiql_assets=settings.graphiql_assets,
         introspection=settings.introspection,
     )
     app = Starlette(
         routes=[
             *rest.routes,
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            *asset_routes(graphql.graphiql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),

@@ -1,13 +1,16 @@
-"""The GraphQL endpoint: Strawberry's ASGI app with ordo's context."""
+"""The GraphQL endpoint: Strawberry's ASGI app with ordo's context and offline GraphiQL."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 
+from ordo.graphiql import graphiql_page
 from resolvers.store import Store
 from schema.build import build_schema
 from schema.context import Context
@@ -15,13 +18,26 @@ from schema.context import Context
 
 class OrdoGraphQL(GraphQL[Context, None]):
     def __init__(
-        self, store: Store, admin_token: str, *, graphiql: bool = True, introspection: bool = True
+        self,
+        store: Store,
+        admin_token: str,
+        *,
+        graphiql: bool = True,
+        graphiql_assets: Path | None = None,
+        introspection: bool = True,
     ) -> None:
         super().__init__(
             build_schema(introspection=introspection), graphql_ide="graphiql" if graphiql else None
         )
         self.store = store
         self.admin_token = admin_token
+        # Built once at startup, so a missing local copy is logged once, not per page view.
+        self.graphiql = graphiql_page(graphiql_assets) if graphiql else None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Strawberry asks for the page only when graphql_ide is set, and then it was built.
+        assert self.graphiql is not None
+        return HTMLResponse(self.graphiql.html)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

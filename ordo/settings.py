@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 _FALSE = {"0", "false", "no", "off"}
 
@@ -22,6 +23,9 @@ class Settings:
     cors_origins: tuple[str, ...]
     reservation_ttl: float | None
     max_body_bytes: int = 1024 * 1024
+    graphiql_assets: Path | None = None  # None: where scripts/install puts them
+    redis_wait_replicas: int = 0  # WAIT for this many replicas after each write
+    redis_wait_timeout: float = 1.0
 
     @property
     def embedded(self) -> bool:
@@ -45,6 +49,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             o.strip() for o in env.get("ORDO_CORS_ORIGINS", "").split(",") if o.strip()
         ),
         reservation_ttl=float(ttl) if ttl else None,
+        graphiql_assets=Path(assets) if (assets := env.get("ORDO_GRAPHIQL_ASSETS")) else None,
+        redis_wait_replicas=int(env.get("ORDO_REDIS_WAIT_REPLICAS", "0")),
+        redis_wait_timeout=float(env.get("ORDO_REDIS_WAIT_TIMEOUT", "1")),
     )
 
 
