@@ -47,13 +47,22 @@ async def test_claim_with_another_fingerprint_is_reused_and_keeps_the_binding(
     assert await store.read("HGET", idempotency_key(key), "orderId") == "o-1"
 
 
-async def test_release_drops_only_the_binding_of_the_same_order(store: Store) -> None:
+async def test_release_frees_only_the_binding_of_the_same_order(store: Store) -> None:
     key = unique("k")
     await claim(store, key, "fp", "o-1")
     await store.run("release_idempotency_key", [idempotency_key(key)], ["o-2"])
-    assert await store.read("EXISTS", idempotency_key(key)) == 1
+    assert await claim(store, key, "other", "o-3") == ["reused"]
     await store.run("release_idempotency_key", [idempotency_key(key)], ["o-1"])
-    assert await store.read("EXISTS", idempotency_key(key)) == 0
+    assert await claim(store, key, "other", "o-3") == ["claimed", "o-3"]
+
+
+async def test_a_retry_after_a_failure_takes_the_failed_requests_order_id(store: Store) -> None:
+    """A sibling that saw the first binding may still create under it: the retry must land on
+    that same order, never on a second one."""
+    key = unique("k")
+    await claim(store, key, "fp", "o-1")
+    await store.run("release_idempotency_key", [idempotency_key(key)], ["o-1"])
+    assert await claim(store, key, "fp", "o-2") == ["claimed", "o-1"]
 
 
 async def test_home_claim_records_the_first_home_only(store: Store) -> None:
@@ -131,7 +140,7 @@ async def test_failed_create_releases_its_key_so_a_retry_can_succeed(store: Stor
     with pytest.raises(OrdoError) as caught:
         await orders.create_order(store, user, promo, key)
     assert caught.value.code is ErrorCode.PROMO_EXHAUSTED
-    assert await store.read("EXISTS", idempotency_key(key)) == 0
+    assert await store.read("HEXISTS", idempotency_key(key), "fingerprint") == 0
     await promos.update_promo(store, promo, count=1)
     order = await orders.create_order(store, user, promo, key)
     assert order.status is OrderStatus.OPEN
@@ -143,7 +152,7 @@ async def test_failed_create_is_not_remembered_for_another_input(store: Store) -
     with pytest.raises(OrdoError) as caught:
         await orders.create_order(store, user, unique("p"), key)
     assert caught.value.code is ErrorCode.PROMO_NOT_FOUND
-    assert await store.read("EXISTS", idempotency_key(key)) == 0
+    assert await store.read("HEXISTS", idempotency_key(key), "fingerprint") == 0
     assert (await orders.create_order(store, idempotency_key=key)).promo is None
 
 
