@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 import uvicorn
 
-app = typer.Typer(help="ordo: an order service with atomic promo codes.", no_args_is_help=True)
+from ordo.commands.admin import order_app, promo_app, user_app
+from ordo.commands.import_mongo import import_mongo
+from ordo.commands.verify import verify
+
+app = typer.Typer(
+    help="ordo: an order service with atomic promo codes.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
 
 
 @app.callback()
@@ -72,5 +80,13 @@ def export_schema(
         output.write(text)
 
 
+# Registered after serve and export-schema, so `ordo --help` lists those first.
+app.add_typer(user_app, name="user", no_args_is_help=True)
+app.add_typer(promo_app, name="promo", no_args_is_help=True)
+app.add_typer(order_app, name="order", no_args_is_help=True)
+app.command()(verify)
+app.command("import-mongo")(import_mongo)
+
+
 def main() -> None:
-    app()
+    app(prog_name="ordo")  # also under `python -m ordo`

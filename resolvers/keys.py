@@ -66,6 +66,16 @@ def home_key(order_id: str) -> str:
     return _key(Home.of_order(order_id).tag, "home")
 
 
+def home_generation_key(order_id: str) -> str:
+    """How many times the order's home claim was taken over (resolvers/homes.py)."""
+    return _key(Home.of_order(order_id).tag, "home-generation")
+
+
+def fence_key(home: Home, order_id: str) -> str:
+    """Under a home the claim left: creates of the order with an older generation are refused."""
+    return _key(home.tag, "fence", order_id)
+
+
 def user_key(user_id: str) -> str:
     return _key(f"u:{user_id}", "user")
 
@@ -79,6 +89,41 @@ def entity_orders_key(entity_id: str) -> str:
     return _key(Home.of_entity(entity_id).tag, "orders")
 
 
+def entity_claims_key(entity_id: str) -> str:
+    """Beside the entity's orders: order id -> "<claim generation> <written at, Unix seconds>"."""
+    return _key(Home.of_entity(entity_id).tag, "order-claims")
+
+
 def promo_registry_key() -> str:
     """Every promo id (one key: read by the reaper, written once per promo)."""
     return _key("promos", "registry")
+
+
+def order_key_pattern() -> str:
+    """A SCAN pattern for every order's state hash, under any home (`ordo verify`)."""
+    return _key("*", "order", "*")
+
+
+def _tag_and_rest(key: str) -> tuple[str, str] | None:
+    # Ids hold no braces, so the first "}" ends the tag.
+    head = f"{PREFIX}:{{"
+    tag, sep, rest = key[len(head) :].partition("}:")
+    return (tag, rest) if key.startswith(head) and sep and tag else None
+
+
+def order_of_key(key: str) -> tuple[Home, str] | None:
+    """The home and order id of a state-hash key, None for any other key."""
+    parts = _tag_and_rest(key)
+    if parts is None or not parts[1].startswith("order:") or parts[1] == "order:":
+        return None
+    return Home(parts[0]), parts[1].removeprefix("order:")
+
+
+def promo_key_pattern() -> str:
+    """A SCAN pattern for every promo's counters hash."""
+    return promo_keys("*")[0]
+
+
+def promo_of_key(key: str) -> str | None:
+    parts = _tag_and_rest(key)
+    return Home(parts[0]).promo_id if parts and parts[1] == "promo" else None

@@ -1,22 +1,12 @@
 """The `ordo` command: serving rules and the schema export."""
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
+from tests.e2e.cli_helpers import ordo
 from tests.support import ROOT, OrdoServer, free_port, running
-
-
-def ordo(*args: str, env: dict[str, str] | None = None, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ORDO_")}
-    return subprocess.run(
-        [sys.executable, "-m", "ordo", *args],
-        env={**clean, **(env or {})}, capture_output=True, text=True, timeout=timeout,
-    )
 
 
 def test_more_than_one_worker_on_the_embedded_store_is_refused_with_a_reason() -> None:
