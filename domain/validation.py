@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from domain.commands import RawItem, RawType
@@ -78,7 +78,10 @@ def parse_date(value: object, path: Path) -> date:
 def parse_datetime(value: object, path: Path) -> datetime:
     try:
         parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
+        if parsed is not None and parsed.tzinfo is not None:
+            # An offset can carry an instant past year 1 or 9999, which no UTC time can hold.
+            parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise invalid(path, f'{path[-1]} must be ISO 8601 with an offset: "2026-12-01T09:30:00Z"')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from starlette.requests import Request
@@ -47,6 +48,18 @@ class OrdoGraphQL(GraphQL[Context, None]):
             admin_token=self.admin_token,
             authorization=request.headers.get("authorization"),
         )
+
+    def decode_json(self, data: str | bytes) -> object:
+        # Strawberry answers 400 only for a JSONDecodeError: JSON nested deeper than Python
+        # parses, bytes that are not UTF-8, a number past int's digit limit, or JSON that is
+        # neither an object nor a batch would each end in a 500 instead.
+        try:
+            decoded = json.loads(data)
+        except (ValueError, RecursionError) as error:
+            raise json.JSONDecodeError(f"not readable: {error}", "", 0) from error
+        if not isinstance(decoded, dict | list):
+            raise json.JSONDecodeError("not a JSON object", "", 0)
+        return decoded
 
     def create_response(
         self,

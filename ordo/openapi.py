@@ -21,10 +21,22 @@ BASE: dict[str, Any] = {
     "info": {"title": "ordo legacy REST", "version": "1.0.0"},
     "components": {
         "schemas": {
+            # SPEC §7: what every id and idempotency key must be, else 400.
+            "Id": {"type": "string", "pattern": "^[A-Za-z0-9_.:@-]{1,128}$"},
+            # A plain order ({}) or a promo activation: userId and promoId come together.
             "CreateOrder": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {"userId": {"type": "string"}, "promoId": {"type": "string"}},
+                "oneOf": [
+                    {"type": "object", "additionalProperties": False, "maxProperties": 0},
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["userId", "promoId"],
+                        "properties": {
+                            "userId": {"$ref": "#/components/schemas/Id"},
+                            "promoId": {"$ref": "#/components/schemas/Id"},
+                        },
+                    },
+                ]
             },
             "OrderCreated": {
                 "type": "object",

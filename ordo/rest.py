@@ -38,7 +38,8 @@ async def json_body(request: Request, allowed: set[str]) -> dict[str, Any]:
         raise OrdoError(ErrorCode.UNSUPPORTED_MEDIA_TYPE)
     try:
         body = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError) as error:
+    # RecursionError: nesting deeper than Python's parser goes is as unreadable as bad syntax.
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise invalid(["body"], f"the body is not valid JSON: {error}") from error
     if not isinstance(body, dict):
         raise invalid(["body"], "the body must be a JSON object")
@@ -59,7 +60,10 @@ async def create_order(request: Request) -> JSONResponse:
     """
     summary: Create an order, activating a promo code when userId and promoId are given
     parameters:
-      - {name: Idempotency-Key, in: header, required: false, schema: {type: string}}
+      - name: Idempotency-Key
+        in: header
+        required: false
+        schema: {$ref: '#/components/schemas/Id'}
     requestBody:
       required: true
       content:
@@ -100,7 +104,7 @@ async def get_order(request: Request) -> JSONResponse:
     """
     summary: An order's status, with its promo activation if it has one
     parameters:
-      - {name: order_id, in: path, required: true, schema: {type: string}}
+      - {name: order_id, in: path, required: true, schema: {$ref: '#/components/schemas/Id'}}
     responses:
       200:
         description: The order
@@ -119,7 +123,7 @@ async def close_order(request: Request) -> JSONResponse:
     """
     summary: Close an order with "success" (redeems its promo) or "cancel" (releases it)
     parameters:
-      - {name: order_id, in: path, required: true, schema: {type: string}}
+      - {name: order_id, in: path, required: true, schema: {$ref: '#/components/schemas/Id'}}
     requestBody:
       required: true
       content:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
+    MaxTokensLimiter,
     ParserCache,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import should_mask
+from schema.limits import MAX_TOKENS, VALIDATION_RULES
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
@@ -27,6 +30,9 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[
             *rules,
+            lambda: AddValidationRules(VALIDATION_RULES),
+            # A fixed parse option: ParserCache keys on it, and the parser stops at the limit.
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             # Measured on these machines: caching parse and validation makes a small
             # mutation about six times faster (NOTES.md).
             lambda: ParserCache(maxsize=1024),

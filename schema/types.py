@@ -14,6 +14,7 @@ from domain.events import Event
 from domain.promo import Promo as DomainPromo
 from resolvers.promos import promo_used
 from schema.enums import ErrorCode, EventType, OrderStatus, RentTerm
+from schema.errors import answer
 from schema.scalars import Date, DateTime, Decimal, date_value, datetime_value
 
 
@@ -137,7 +138,8 @@ class Promo:
 
     @strawberry.field(description="Activations this user has redeemed.")
     async def used(self, info: Info, user_id: strawberry.ID) -> int:
-        return await promo_used(info.context.store, self.promo_id, user_id)
+        # A bad user id is a top-level INVALID_INPUT, like any query's failure (SPEC §5).
+        return await answer(lambda: promo_used(info.context.store, self.promo_id, user_id))
 
     @classmethod
     def from_domain(cls, promo: DomainPromo) -> Promo:
