@@ -10,11 +10,13 @@ from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from ordo.graphiql import graphiql_page
 from resolvers.store import Store
 from schema.build import build_schema
 from schema.context import Context
+from schema.errors import masked
 
 
 class OrdoGraphQL(GraphQL[Context, None]):
@@ -60,6 +62,13 @@ class OrdoGraphQL(GraphQL[Context, None]):
         if not isinstance(decoded, dict | list):
             raise json.JSONDecodeError("not a JSON object", "", 0)
         return decoded
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        if result.errors:
+            result.errors = masked(result.errors)
+        return await super().process_result(request, result)
 
     def create_response(
         self,

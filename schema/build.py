@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    DisableIntrospection,
-    MaskErrors,
     MaxTokensLimiter,
     ParserCache,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
-from schema.errors import should_mask
 from schema.limits import MAX_TOKENS, VALIDATION_RULES
 from schema.mutation import Mutation
 from schema.query import Query
@@ -21,22 +19,22 @@ from schema.scalars import SCALARS
 
 
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    """Each extension costs every request a hook, so there are few, and errors are masked by
+    the HTTP view (ordo/graphql.py), which touches only a result that has errors."""
     # Extra validation rules are fixed classes: ValidationCache keys on them, so a rule made
     # anew per request would defeat the cache (strawberry issue #4635).
-    rules = [] if introspection else [lambda: DisableIntrospection()]
+    rules = [*VALIDATION_RULES, *([] if introspection else [NoSchemaIntrospectionCustomRule])]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[
-            *rules,
-            lambda: AddValidationRules(VALIDATION_RULES),
+            lambda: AddValidationRules(rules),
             # A fixed parse option: ParserCache keys on it, and the parser stops at the limit.
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             # Measured on these machines: caching parse and validation makes a small
             # mutation about six times faster (NOTES.md).
             lambda: ParserCache(maxsize=1024),
             lambda: ValidationCache(maxsize=1024),
-            lambda: MaskErrors(should_mask_error=should_mask),
         ],
     )

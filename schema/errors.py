@@ -39,3 +39,13 @@ def should_mask(error: GraphQLError) -> bool:
     """Mask what nobody meant a client to see: anything not raised as a GraphQLError."""
     original = error.original_error
     return original is not None and not isinstance(original, GraphQLError)
+
+
+def masked(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The errors as a client may see them (Strawberry has logged the originals already)."""
+    return [
+        GraphQLError("Unexpected error.", error.nodes, error.source, error.positions, error.path)
+        if should_mask(error)
+        else error
+        for error in errors
+    ]
