@@ -4,19 +4,13 @@ local order_key, events_key = KEYS[1], KEYS[2]
 local promo_key, used_key, open_key, open_orders_key = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local order_id = ARGV[1]
 
-local order = redis.call('HMGET', order_key, 'status', 'promoId', 'userId')
-local status, promo_id, user_id = order[1], order[2], order[3]
-if not status then
-  return error_reply('ORDER_NOT_FOUND', 'orderId')
+local status, promo_id, user_id = order_state(order_key)
+local refusal = close_refusal(status, 'COMPLETED')
+if refusal then
+  return refusal
 end
 if status == 'COMPLETED' then
   return order_reply(events_key)
-end
-if status == 'DECLINED' then
-  return error_reply('ORDER_DECLINED')
-end
-if status ~= 'OPEN' then
-  return error_reply('ORDER_CLOSED')
 end
 
 if promo_id ~= '' then

@@ -5,8 +5,7 @@ local order_key, events_key = KEYS[1], KEYS[2]
 local promo_key, open_key, open_orders_key = KEYS[4], KEYS[6], KEYS[7]
 local order_id = ARGV[1]
 
-local order = redis.call('HMGET', order_key, 'status', 'promoId', 'userId')
-local status, promo_id, user_id = order[1], order[2], order[3]
+local status, promo_id, user_id = order_state(order_key)
 if not status then
   return {'none'}
 end

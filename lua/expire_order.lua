@@ -10,8 +10,7 @@ local reserved_at = tonumber(redis.call('ZSCORE', open_orders_key, order_id))
 if not reserved_at or reserved_at > now_us() - ttl_us then
   return {'skip'}
 end
-local order = redis.call('HMGET', order_key, 'status', 'promoId', 'userId')
-local status, promo_id, user_id = order[1], order[2], order[3]
+local status, promo_id, user_id = order_state(order_key)
 if status ~= 'OPEN' then
   return {'skip'}
 end

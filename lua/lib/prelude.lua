@@ -101,3 +101,21 @@ local function item_args(args, first, count)
   end
   return items
 end
+
+-- The order's status, promo and user (status nil when there is no order).
+local function order_state(order_key)
+  local order = redis.call('HMGET', order_key, 'status', 'promoId', 'userId')
+  return order[1], order[2], order[3]
+end
+
+-- Closing an order as `target` (COMPLETED or CANCELLED): the refusal as a reply, or nil when
+-- it may close (an order already closed this way is answered as it is by the caller).
+local function close_refusal(status, target)
+  if not status then
+    return error_reply('ORDER_NOT_FOUND', 'orderId')
+  end
+  if status == target or status == 'OPEN' then
+    return nil
+  end
+  return error_reply(status == 'DECLINED' and 'ORDER_DECLINED' or 'ORDER_CLOSED')
+end
