@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from typing import Annotated
 
 import typer
@@ -53,6 +54,8 @@ def serve(
         # Made here, once, so every worker accepts the same token.
         os.environ["ORDO_ADMIN_TOKEN"] = secrets.token_urlsafe(24)
         typer.echo(f"ORDO_ADMIN_TOKEN is not set; admin token: {os.environ['ORDO_ADMIN_TOKEN']}")
+    if workers > 1:
+        _share_metrics()
     uvicorn.run(
         "ordo.app:create_app",
         factory=True,
@@ -62,6 +65,13 @@ def serve(
         log_level="info",
         timeout_graceful_shutdown=10,
     )
+
+
+def _share_metrics() -> None:
+    """Workers are separate processes: prometheus-client's multiprocess mode adds their
+    metrics up through files in one directory, set before any worker imports the client."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ordo-metrics-")
 
 
 @app.command("export-schema")
