@@ -1,11 +1,12 @@
 #!lua
 -- Open an order with items (seed 003), reserving its promo if it has one. Idempotent: an OPEN
--- order with the same entity, type, promo and active items is answered as it is.
-local order_key, events_key, items_key = KEYS[1], KEYS[2], KEYS[3]
-local promo_key, used_key, open_key, open_orders_key = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+-- order with the same entity, type, promo and active items is answered as it is. Refused with
+-- 'fenced' when the home claim this create holds (its generation) was taken over since.
+local order_key, events_key, items_key, fence_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local promo_key, used_key, open_key, open_orders_key = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local order_id, entity_id, kind, type_json = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local promo_id, user_id, created_data = ARGV[5], ARGV[6], ARGV[7]
-local items = item_args(ARGV, 9, tonumber(ARGV[8]))
+local promo_id, user_id, created_data, generation = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
+local items = item_args(ARGV, 10, tonumber(ARGV[9]))
 
 local function same_active_items()
   local active, count = item_entries(items_key), 0
@@ -36,6 +37,9 @@ if order[1] then
     return error_reply('ORDER_CONFLICT', 'orderId')
   end
   return order_reply(events_key)
+end
+if generation <= tonumber(redis.call('GET', fence_key) or '-1') then
+  return {'fenced'}
 end
 if promo_key then
   local refusal = reserve_refusal(promo_key, used_key, open_key, user_id)

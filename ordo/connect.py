@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import structlog
 from redis.asyncio import BlockingConnectionPool, Redis
-from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
 from ordo.settings import Settings
-from resolvers.store import Store
+from resolvers.store import Durability, Store
 
 log = structlog.get_logger("ordo")
 CLUSTER_SCHEME = "redis+cluster://"
@@ -49,11 +52,41 @@ def _server(settings: Settings) -> Redis:
     return Redis.from_pool(pool)  # owns the pool: closing the client closes its connections
 
 
+@dataclass(frozen=True)
+class ClusterSeeds:
+    nodes: list[ClusterNode]
+    username: str | None = None
+    password: str | None = None
+
+
+def cluster_seeds(url: str) -> ClusterSeeds:
+    """The seed nodes and credentials of `redis+cluster://[user:password@]host:port[,host:port…]`.
+
+    Any one live seed is enough: the client learns the whole cluster from it.
+    """
+    userinfo, _, hosts = url.removeprefix(CLUSTER_SCHEME).rpartition("@")
+    hosts = re.split(r"[/?]", hosts, maxsplit=1)[0]
+    seeds = [urlsplit(f"redis://{seed.strip()}") for seed in hosts.split(",") if seed.strip()]
+    if not seeds or any(not seed.hostname for seed in seeds):
+        raise ValueError(f"no seed node in {url!r}: expected {CLUSTER_SCHEME}host:port[,…]")
+    nodes = [ClusterNode(seed.hostname or "", seed.port or 6379) for seed in seeds]
+    if not userinfo:
+        return ClusterSeeds(nodes)
+    auth = urlsplit(f"redis://{userinfo}@seed")
+    return ClusterSeeds(
+        nodes,
+        unquote(auth.username) if auth.username else None,
+        unquote(auth.password) if auth.password else None,
+    )
+
+
 def _cluster(settings: Settings) -> RedisCluster:
-    url = "redis://" + (settings.redis_url or "").removeprefix(CLUSTER_SCHEME)
-    return RedisCluster.from_url(
-        url,
-        max_connections=settings.redis_max_connections,
+    seeds = cluster_seeds(settings.redis_url or "")
+    return RedisCluster(
+        startup_nodes=seeds.nodes,
+        username=seeds.username,
+        password=seeds.password,
+        max_connections=settings.redis_max_connections,  # per node
         socket_timeout=settings.redis_timeout,
         socket_connect_timeout=settings.redis_timeout,
         decode_responses=True,
@@ -61,9 +94,23 @@ def _cluster(settings: Settings) -> RedisCluster:
     )
 
 
+def _durability(settings: Settings) -> Durability:
+    if settings.redis_wait_replicas and settings.embedded:
+        log.warning("ORDO_REDIS_WAIT_REPLICAS is ignored: the embedded store has no replicas")
+    return Durability(settings.redis_wait_replicas, int(settings.redis_wait_timeout * 1000))
+
+
 def connect(settings: Settings) -> Store:
+    durability = _durability(settings)
     if settings.embedded:
         return Store(_embedded(settings), embedded=True)
     if (settings.redis_url or "").startswith(CLUSTER_SCHEME):
-        return Store(_cluster(settings), embedded=False, cluster=True)
-    return Store(_server(settings), embedded=False)
+        return Store(
+            _cluster(settings),
+            embedded=False,
+            cluster=True,
+            max_in_flight=settings.redis_max_connections,
+            in_flight_timeout=settings.redis_timeout,
+            durability=durability,
+        )
+    return Store(_server(settings), embedded=False, durability=durability)

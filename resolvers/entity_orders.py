@@ -11,9 +11,10 @@ from domain.commands import RawItem, RawType
 from domain.errors import ErrorCode, OrdoError
 from domain.order import Order, OrderItem, OrderStatus, OrderType, PromoActivation
 from domain.validation import check_count, check_id, check_ids, parse_items, parse_type
-from resolvers.keys import Home, entity_orders_key, events_key, order_and_promo_keys
+from resolvers import homes
+from resolvers.keys import Home, entity_orders_key, events_key, fence_key, order_and_promo_keys
 from resolvers.metrics import measured
-from resolvers.orders import claim_home, locate, read_order
+from resolvers.orders import ensure_promo_exists, locate, read_order
 from resolvers.replies import order_from_entries, order_from_reply
 from resolvers.store import Store
 from resolvers.users import ensure_user_known
@@ -60,36 +61,45 @@ async def create_order_with_items(
         promo = _promo(promo.promo_id, promo.user_id)
         await ensure_user_known(store, promo.user_id, [*INPUT, "promo", "userId"])
     home = Home.of_promo(promo.promo_id) if promo else Home.of_entity(entity_id)
-    await _settle_home(store, order_id, entity_id, home)
     kind, content, _ = _type_args(order_type)
     created = json.dumps({"entityId": entity_id, "type": type_to_json(order_type)})
     args: list[str | int] = [order_id, entity_id, kind, content]
     args += [promo.promo_id, promo.user_id] if promo else ["", ""]
-    args += [created, *_item_args(items)]
-    reply = await store.run("create_order_with_items", order_and_promo_keys(home, order_id), args)
-    return order_from_reply(order_id, reply, INPUT)
+    keys = order_and_promo_keys(home, order_id)
+    keys.insert(3, fence_key(home, order_id))
+    item_args = _item_args(items)
+    held: homes.Claim | None = None
+    for _ in range(homes.TAKEOVERS):
+        held = await _settle_home(store, order_id, entity_id, home, stale=held)
+        all_args = [*args, created, held.generation, *item_args]
+        reply = await store.run("create_order_with_items", keys, all_args)
+        if reply != ["fenced"]:
+            return order_from_reply(order_id, reply, INPUT)
+        # Another create took the claim over since this one held it: claim again.
+    raise OrdoError(ErrorCode.ORDER_CONFLICT, field=[*INPUT, "orderId"])
 
 
-async def _settle_home(store: Store, order_id: str, entity_id: str, home: Home) -> None:
-    """Record the order's home, then list it under its entity: both before writing it.
-
-    Listing only after the claim holds keeps a refused create from re-pointing the entry of
-    an order that lives elsewhere.
+async def _settle_home(
+    store: Store, order_id: str, entity_id: str, home: Home, stale: homes.Claim | None
+) -> homes.Claim:
+    """Hold the order's home claim, then list it under its entity: both before writing it
+    (resolvers/homes.py). Listing only after the claim holds keeps a refused create from
+    re-pointing the entry of an order that lives elsewhere.
     """
-    recorded = await claim_home(store, order_id, home)
-    if recorded != home:
-        existing = await read_order(store, order_id, recorded)
-        if existing is not None:
-            raise _exists_elsewhere(existing)
-        # An earlier create that failed left its claim: take it over.
-        recorded = await claim_home(store, order_id, home, replaces=recorded)
-        if recorded != home:
-            raise _exists_elsewhere(await read_order(store, order_id, recorded))
-    await store.run("index_order", [entity_orders_key(entity_id)], [order_id, home.tag])
+    held = await homes.hold(store, order_id, home, stale)
+    if held.home != home:
+        raise await _exists_elsewhere(store, await read_order(store, order_id, held.home), home)
+    await homes.between_steps("claimed", order_id)
+    await homes.index(store, entity_id, order_id, held)
+    await homes.between_steps("indexed", order_id)
+    return held
 
 
-def _exists_elsewhere(existing: Order | None) -> OrdoError:
-    """An order with this id lives under another promo or entity, so its content differs."""
+async def _exists_elsewhere(store: Store, existing: Order | None, home: Home) -> OrdoError:
+    """An order with this id lives under another promo or entity, so its content differs;
+    but a promo asked for that does not exist is reported first (404 outranks 409, §3.1)."""
+    if home.promo_id is not None:
+        await ensure_promo_exists(store, home.promo_id, [*INPUT, "promo", "promoId"])
     status = existing.status if existing else OrderStatus.OPEN
     code = {
         OrderStatus.DECLINED: ErrorCode.ORDER_DECLINED,
@@ -156,14 +166,23 @@ async def list_orders(store: Store, entity_id: str, include_declined: bool = Fal
     replies = await store.read_many(
         [("XRANGE", events_key(Home(listed[order_id]), order_id), "-", "+") for order_id in ids]
     )
-    found = (
-        order_from_entries(order_id, entries)
+    found = {
+        order_id: order_from_entries(order_id, entries)
         for order_id, entries in zip(ids, replies, strict=True)
-    )
-    # An entry is trusted only if the order's own events name this entity (SPEC: index first).
+    }
+    # An entry is trusted only if the order's own events name this entity (SPEC: index first);
+    # one that provably never will is dropped.
+    missing = {order_id: Home(listed[order_id]) for order_id, o in found.items() if o is None}
+    foreign = {
+        order_id: Home(listed[order_id])
+        for order_id, o in found.items()
+        if o is not None and o.entity_id != entity_id
+    }
+    if missing or foreign:
+        await homes.drop_stale_entries(store, entity_id, missing, foreign)
     orders = [
         order
-        for order in found
+        for order in found.values()
         if order is not None
         and order.entity_id == entity_id
         and (include_declined or order.status is not OrderStatus.DECLINED)

@@ -8,13 +8,12 @@ import uuid
 from domain.errors import ErrorCode, OrdoError
 from domain.order import Order, PromoActivation
 from domain.validation import check_id, invalid
-from resolvers import idempotency
+from resolvers import homes, idempotency
 from resolvers.keys import (
     Home,
     events_key,
     home_key,
     order_and_promo_keys,
-    order_keys,
     promo_keys,
 )
 from resolvers.metrics import measured
@@ -60,7 +59,7 @@ async def create_order(
         held = await idempotency.claim(store, idempotency_key, fingerprint, new_order_id())
     except OrdoError:
         if promo:  # a missing promo (404) outranks a reused key (409)
-            await _ensure_promo_exists(store, promo.promo_id)
+            await ensure_promo_exists(store, promo.promo_id, [*INPUT, "promoId"])
         raise
     try:
         return await _open(store, held.order_id, promo)
@@ -69,9 +68,30 @@ async def create_order(
         raise
 
 
-async def _ensure_promo_exists(store: Store, promo_id: str) -> None:
+async def create_order_with_id(
+    store: Store, order_id: str, promo: PromoActivation | None = None
+) -> Order:
+    """createOrder under an id chosen elsewhere (the seed import). The same id with the same
+    promo answers the order as it is; an id living under another home or with another
+    activation is ORDER_CONFLICT."""
+    check_id(order_id, ["orderId"])
+    if promo:
+        check_id(promo.promo_id, ["promoId"])
+        check_id(promo.user_id, ["userId"])
+        await ensure_user_known(store, promo.user_id, ["userId"])
+    home = Home.of_promo(promo.promo_id) if promo else Home.of_order(order_id)
+    if await claim_home(store, order_id, home) != home:
+        raise OrdoError(ErrorCode.ORDER_CONFLICT, field=["orderId"])
+    order = await _open(store, order_id, promo)
+    if order.promo != promo:
+        raise OrdoError(ErrorCode.ORDER_CONFLICT, field=["orderId"])
+    return order
+
+
+async def ensure_promo_exists(store: Store, promo_id: str, field: list[str]) -> None:
+    """For a refusal that a missing promo (404) outranks (SPEC §3.1)."""
     if not await store.read("EXISTS", promo_keys(promo_id)[0]):
-        raise OrdoError(ErrorCode.PROMO_NOT_FOUND, field=[*INPUT, "promoId"])
+        raise OrdoError(ErrorCode.PROMO_NOT_FOUND, field=field)
 
 
 async def _open(store: Store, order_id: str, promo: PromoActivation | None) -> Order:
@@ -82,22 +102,17 @@ async def _open(store: Store, order_id: str, promo: PromoActivation | None) -> O
         return order_from_reply(order_id, await store.run(*create), INPUT)
     # The id is new (or an idempotent repeat with this very promo), so the claim cannot find
     # another home; it only has to land before the order does.
-    _, reply = await store.run_in_order([_claim(order_id, home), create])
+    _, reply = await store.run_in_order([homes.claim_call(order_id, home), create])
     return order_from_reply(order_id, reply, INPUT)
 
 
 async def claim_home(store: Store, order_id: str, home: Home, replaces: Home | None = None) -> Home:
     """Record the order's home before writing it there; returns the home already recorded.
 
-    `replaces`: a recorded home found to hold no order (its create failed), to be taken over.
+    `replaces`: a recorded home found to hold no order, to be taken over (resolvers/homes.py
+    takes over only after fencing it).
     """
-    return Home(await store.run(*_claim(order_id, home, replaces)))
-
-
-def _claim(order_id: str, home: Home, replaces: Home | None = None) -> Call:
-    own = Home.of_order(order_id)
-    keys = [home_key(order_id), order_keys(own, order_id)[0]]
-    return ("claim_order_home", keys, [home.tag, own.tag, replaces.tag if replaces else ""])
+    return (await homes.claim(store, order_id, home, replaces)).home
 
 
 async def locate(store: Store, order_id: str) -> Home:
