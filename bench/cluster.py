@@ -174,52 +174,70 @@ def creates(server: OrdoServer, promo_id: str, load: Load) -> Figures:
     return wrk(server.url, "rest_create", load, load.seconds, opts)
 
 
+HOT = "CB-HOT"
+WAITING = {"ORDO_REDIS_WAIT_REPLICAS": "1"}
+
+
 def measure(args: argparse.Namespace) -> list[Row]:
     load = Load(connections=args.connections, seconds=args.seconds, warmup=2)
-    rows: list[Row] = []
-    waiting = {"ORDO_REDIS_WAIT_REPLICAS": "1"}
     single, cluster = RedisServer(), RedisCluster()
     try:
         with running(single):
             say(f"redis-server on port {single.port}; starting the cluster")
             cluster.start()
-            spread = one_per_master(cluster)
-            hot = "CB-HOT"
-            single_sha = asyncio.run(seed(single.url, [hot]))
-            cluster_sha = asyncio.run(seed(cluster.url, [hot, *spread]))
-
-            def on_owner(sha: str, promo_id: str) -> tuple[RedisServer, list[str]]:
-                return cluster.owner(promo_keys(promo_id)[0]), reserve_command(sha, promo_id)
-
-            for what, where, targets in [
-                ("reserve script, 1 hot promo", "single Redis",
-                 [(single, reserve_command(single_sha, hot))]),
-                ("reserve script, 1 hot promo", "cluster (1 master busy)",
-                 [on_owner(cluster_sha, hot)]),
-                (f"reserve script, {len(spread)} promos", "cluster (1 per master)",
-                 [on_owner(cluster_sha, promo) for promo in spread]),
-            ]:  # fmt: skip
-                say(f"redis-benchmark: {what}, {where}")
-                rows.append(Row(what, where, benchmark(targets, load, args.requests)))
-            for what, clients in [("createOrder via Store, 1 client", 1),
-                                  ("createOrder via Store, 32 clients", 32)]:  # fmt: skip
-                for where, env in [("cluster", {}), ("cluster, WAIT 1 replica", waiting)]:
-                    say(f"{what}, {where}")
-                    figures = asyncio.run(
-                        store_creates(cluster.url, hot, args.calls, clients, **env)
-                    )
-                    rows.append(Row(what, where, figures))
-            for where, url, env in [
-                ("single Redis", single.url, {}),
-                ("cluster", cluster.url, {}),
-                ("cluster, WAIT 1 replica", cluster.url, waiting),
-            ]:
-                say(f"wrk: REST creates, {where}")
-                with ordo(url, **env) as server:
-                    rows.append(Row("REST create, 1 hot promo", where, creates(server, hot, load)))
+            rows = script_rows(single, cluster, load, args.requests)
+            rows += store_rows(cluster, args.calls)
+            return rows + service_rows(single, cluster, load)
     finally:
         cluster.cleanup()
         single.cleanup()
+
+
+def script_rows(single: RedisServer, cluster: RedisCluster, load: Load, requests: int) -> list[Row]:
+    """The reserve script alone: a hot promo on each store, then one promo per master."""
+    spread = one_per_master(cluster)
+    single_sha = asyncio.run(seed(single.url, [HOT]))
+    cluster_sha = asyncio.run(seed(cluster.url, [HOT, *spread]))
+
+    def on_owner(promo_id: str) -> tuple[RedisServer, list[str]]:
+        return cluster.owner(promo_keys(promo_id)[0]), reserve_command(cluster_sha, promo_id)
+
+    rows = []
+    for what, where, targets in [
+        ("reserve script, 1 hot promo", "single Redis",
+         [(single, reserve_command(single_sha, HOT))]),
+        ("reserve script, 1 hot promo", "cluster (1 master busy)", [on_owner(HOT)]),
+        (f"reserve script, {len(spread)} promos", "cluster (1 per master)",
+         [on_owner(promo) for promo in spread]),
+    ]:  # fmt: skip
+        say(f"redis-benchmark: {what}, {where}")
+        rows.append(Row(what, where, benchmark(targets, load, requests)))
+    return rows
+
+
+def store_rows(cluster: RedisCluster, calls: int) -> list[Row]:
+    """createOrder in-process on the cluster, one client and 32, without and with WAIT."""
+    rows = []
+    for clients in (1, 32):
+        what = f"createOrder via Store, {clients} client{'s' if clients > 1 else ''}"
+        for where, env in [("cluster", {}), ("cluster, WAIT 1 replica", WAITING)]:
+            say(f"{what}, {where}")
+            figures = asyncio.run(store_creates(cluster.url, HOT, calls, clients, **env))
+            rows.append(Row(what, where, figures))
+    return rows
+
+
+def service_rows(single: RedisServer, cluster: RedisCluster, load: Load) -> list[Row]:
+    """REST creates on one hot promo through `ordo serve`, under wrk."""
+    rows = []
+    for where, url, env in [
+        ("single Redis", single.url, {}),
+        ("cluster", cluster.url, {}),
+        ("cluster, WAIT 1 replica", cluster.url, WAITING),
+    ]:
+        say(f"wrk: REST creates, {where}")
+        with ordo(url, **env) as server:
+            rows.append(Row("REST create, 1 hot promo", where, creates(server, HOT, load)))
     return rows
 
 
