@@ -4,10 +4,9 @@ place, and waiting (bounded) for the service to come back."""
 from __future__ import annotations
 
 import asyncio
-import signal
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -51,17 +50,6 @@ async def stack(server_env: dict[str, str] | None = None, clients: int = 8) -> A
         await store.close()
         server.stop()
         redis.cleanup()
-
-
-@contextmanager
-def frozen(redis: RedisServer) -> Iterator[None]:
-    """Redis stopped in place (SIGSTOP): connections stay open and nothing answers."""
-    assert redis.process is not None
-    redis.process.send_signal(signal.SIGSTOP)
-    try:
-        yield
-    finally:
-        redis.process.send_signal(signal.SIGCONT)
 
 
 def wait_ready(server: OrdoServer, timeout: float = 20.0) -> None:

@@ -8,7 +8,7 @@ import asyncio
 import httpx
 import pytest
 
-from tests.e2e.faults import PATIENCE, Stack, frozen, settled_audit, stack
+from tests.e2e.faults import PATIENCE, Stack, settled_audit, stack
 from tests.e2e.helpers import CREATE_ORDER
 from tests.support import unique
 
@@ -35,7 +35,7 @@ async def test_creates_retried_after_a_client_timeout_make_one_order_and_reserve
     async with stack(server_env={"ORDO_REDIS_TIMEOUT": "10"}) as s:
         promo = {"userId": s.load.users[0], "promoId": s.load.promos[0]}
         key = unique("k")
-        with frozen(s.redis):
+        with s.redis.frozen():
             for create in (rest_create, graphql_create):
                 with pytest.raises(httpx.TimeoutException):
                     await create(s, promo, key, GIVE_UP)
