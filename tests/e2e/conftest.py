@@ -26,18 +26,25 @@ class Api:
         self.http = http
 
     async def graphql(
-        self, query: str, variables: dict[str, Any] | None = None, *, admin: bool = False,
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        admin: bool = False,
         headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         sent = dict(headers or {})
         if admin:
             sent["Authorization"] = f"Bearer {ADMIN_TOKEN}"
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=sent)
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
+        )
         body: dict[str, Any] = response.json()
         return body
 
-    async def mutate(self, name: str, query: str, variables: dict[str, Any] | None = None,
-                     *, admin: bool = False) -> dict[str, Any]:
+    async def mutate(
+        self, name: str, query: str, variables: dict[str, Any] | None = None, *, admin: bool = False
+    ) -> dict[str, Any]:
         """The payload of one mutation (asserting no top-level errors)."""
         body = await self.graphql(query, variables, admin=admin)
         assert "errors" not in body, body

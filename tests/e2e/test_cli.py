@@ -27,6 +27,9 @@ def test_server_without_admin_token_makes_one_prints_it_and_accepts_it() -> None
         printed = re.search(r"admin token: (\S+)", Path(server.log.name).read_text())
         assert printed is not None
         query = {"query": 'mutation { createUser(userId: "u-cli") { userId errors { code } } }'}
-        answer = httpx.post(f"{server.url}/graphql", json=query,
-                            headers={"Authorization": f"Bearer {printed.group(1)}"})
+        answer = httpx.post(
+            f"{server.url}/graphql",
+            json=query,
+            headers={"Authorization": f"Bearer {printed.group(1)}"},
+        )
         assert answer.json()["data"]["createUser"] == {"userId": "u-cli", "errors": []}

@@ -2,7 +2,12 @@
 
 from pathlib import Path
 
-from graphql import build_client_schema, build_schema, find_breaking_changes, get_introspection_query
+from graphql import (
+    build_client_schema,
+    build_schema,
+    find_breaking_changes,
+    get_introspection_query,
+)
 
 from tests.e2e.conftest import Api
 
@@ -20,7 +25,13 @@ async def test_every_served_type_and_field_has_a_description(api: Api) -> None:
     introspection = await api.graphql(get_introspection_query(descriptions=True))
     missing = []
     for kind in introspection["data"]["__schema"]["types"]:
-        if kind["name"].startswith("__") or kind["name"] in ("String", "Boolean", "Int", "ID", "Float"):
+        if kind["name"].startswith("__") or kind["name"] in (
+            "String",
+            "Boolean",
+            "Int",
+            "ID",
+            "Float",
+        ):
             continue
         if not kind["description"]:
             missing.append(kind["name"])

@@ -26,8 +26,10 @@ def _admin(server: OrdoServer, query: str) -> None:
 def test_an_abandoned_promo_order_is_cancelled_by_the_server(reaping: OrdoServer) -> None:
     user, promo = unique("u"), unique("p")
     _admin(reaping, f'mutation {{ createUser(userId: "{user}") {{ userId }} }}')
-    _admin(reaping, f'mutation {{ createPromo(input: {{promoId: "{promo}", count: 1, perUserCount: 1}}) {{ promo {{ count }} }} }}')
-    order_id = httpx.post(f"{reaping.url}/orders", json={"userId": user, "promoId": promo}).json()["orderId"]
+    promo_input = f'{{promoId: "{promo}", count: 1, perUserCount: 1}}'
+    _admin(reaping, f"mutation {{ createPromo(input: {promo_input}) {{ promo {{ count }} }} }}")
+    created = httpx.post(f"{reaping.url}/orders", json={"userId": user, "promoId": promo})
+    order_id = created.json()["orderId"]
     deadline = time.monotonic() + 20  # bounded wait for a background task, not a timed assertion
     status = "in progress"
     while status == "in progress" and time.monotonic() < deadline:
