@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager, contextmanager
 import httpx
 import pytest
 
-from tests.e2e.faults import PATIENCE, Stack, frozen, stack, wait_ready
+from tests.e2e.faults import PATIENCE, Stack, stack, wait_ready
 from tests.e2e.helpers import CREATE_ORDER, PROMO, rest_error
 from tests.support import ADMIN_TOKEN, RedisServer
 
@@ -62,7 +62,7 @@ def assert_unavailable(s: Stack, order_id: str) -> None:
 
 OUTAGES: dict[str, Callable[[RedisServer], AbstractContextManager[None]]] = {
     "stopped": stopped,
-    "frozen": frozen,
+    "frozen": RedisServer.frozen,
 }
 
 

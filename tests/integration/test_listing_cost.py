@@ -1,40 +1,19 @@
 """orders(entityId) reads the entity's own keys only: its cost grows with the entity's orders,
 never with the rest of Redis (checked by the keys it touches, not by timing it)."""
 
-from dataclasses import dataclass
-
 import pytest
 
 from resolvers import entity_orders
 from resolvers.keys import entity_orders_key
 from resolvers.store import Store
+from tests.e2e.items_helpers import RAW_RENT, RawItemIn
 from tests.support import unique
-
-
-@dataclass
-class Item:
-    order_item_id: str
-    service_id: str = "svc"
-    price: str = "10.00"
-    period_start_date: str = "2026-12-01"
-    period_end_date: str | None = None
-
-
-@dataclass
-class Deposit:
-    rent_payment: None = None
-    security_deposit: object = None
-
-
-@dataclass
-class Refund:
-    refund_date: str | None = None
 
 
 async def _create(store: Store, entity_id: str) -> str:
     order_id = unique("o")
-    kind = Deposit(security_deposit=Refund())
-    await entity_orders.create_order_with_items(store, order_id, entity_id, kind, [Item("i1")])
+    items = [RawItemIn("i1")]
+    await entity_orders.create_order_with_items(store, order_id, entity_id, RAW_RENT, items)
     return order_id
 
 
