@@ -21,22 +21,23 @@ class Call:
 
 
 class RecordingStore(Store):
-    """A Store that also notes every script it runs, however it runs them (one by one or
-    pipelined): each registered script is wrapped."""
+    """A Store that also notes every script it runs, one by one or in order (its two doors)."""
 
     calls: list[Call]
 
     def __init__(self, client: Any) -> None:
         super().__init__(client, embedded=False)
         self.calls = []
-        self._scripts = {name: self._noted(name, run) for name, run in self._scripts.items()}
 
-    def _noted(self, name: str, script: Any) -> Callable[..., Any]:
-        def run(keys: Sequence[str], args: Sequence[str | int], client: Any = None) -> Any:
-            self.calls.append(Call(name, list(keys), list(args)))
-            return script(keys=keys, args=args, client=client)
+    async def run(self, script: str, keys: Sequence[str], args: Sequence[str | int]) -> Any:
+        self.calls.append(Call(script, list(keys), list(args)))
+        return await super().run(script, keys, args)
 
-        return run
+    async def run_in_order(
+        self, calls: Sequence[tuple[str, Sequence[str], Sequence[str | int]]]
+    ) -> list[Any]:
+        self.calls.extend(Call(script, list(keys), list(args)) for script, keys, args in calls)
+        return await super().run_in_order(calls)
 
 
 @dataclass
