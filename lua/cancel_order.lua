@@ -14,8 +14,8 @@ if status == 'CANCELLED' then
 end
 
 if promo_id ~= '' then
-  leave_open(promo_key, open_key, open_orders_key, user_id, order_id)
-  append_event(events_key, 'PROMO_RELEASED', promo_data(promo_id, user_id, 'cancelled'))
+  release(promo_key, open_key, open_orders_key, events_key, promo_id, user_id, order_id,
+    'cancelled')
 end
 redis.call('HSET', order_key, 'status', 'CANCELLED')
 append_event(events_key, 'ORDER_CANCELLED', '{}')

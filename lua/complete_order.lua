@@ -14,8 +14,8 @@ if status == 'COMPLETED' then
 end
 
 if promo_id ~= '' then
-  redeem(promo_key, used_key, open_key, open_orders_key, user_id, order_id)
-  append_event(events_key, 'PROMO_REDEEMED', promo_data(promo_id, user_id))
+  redeem(promo_key, used_key, open_key, open_orders_key, events_key, promo_id, user_id,
+    order_id)
 end
 redis.call('HSET', order_key, 'status', 'COMPLETED')
 append_event(events_key, 'ORDER_COMPLETED', '{}')

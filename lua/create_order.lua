@@ -20,7 +20,6 @@ redis.call('HSET', order_key, 'status', 'OPEN', 'promoId', promo_id, 'userId', u
   'entityId', '', 'kind', '')
 append_event(events_key, 'ORDER_CREATED', created_data)
 if promo_key then
-  reserve(promo_key, open_key, open_orders_key, user_id, order_id)
-  append_event(events_key, 'PROMO_RESERVED', promo_data(promo_id, user_id))
+  reserve(promo_key, open_key, open_orders_key, events_key, promo_id, user_id, order_id)
 end
 return order_reply(events_key)

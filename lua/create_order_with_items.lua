@@ -52,8 +52,7 @@ redis.call('HSET', order_key, 'status', 'OPEN', 'entityId', entity_id, 'kind', k
   'type', type_json, 'promoId', promo_id, 'userId', user_id)
 append_event(events_key, 'ORDER_CREATED', created_data)
 if promo_key then
-  reserve(promo_key, open_key, open_orders_key, user_id, order_id)
-  append_event(events_key, 'PROMO_RESERVED', promo_data(promo_id, user_id))
+  reserve(promo_key, open_key, open_orders_key, events_key, promo_id, user_id, order_id)
 end
 for _, item in ipairs(items) do
   add_item(items_key, events_key, item)

@@ -16,7 +16,7 @@ end
 redis.call('HSET', order_key, 'status', 'DECLINED')
 append_event(events_key, 'ORDER_DECLINED', '{}')
 if promo_id ~= '' then
-  leave_open(promo_key, open_key, open_orders_key, user_id, order_id)
-  append_event(events_key, 'PROMO_RELEASED', promo_data(promo_id, user_id, 'declined'))
+  release(promo_key, open_key, open_orders_key, events_key, promo_id, user_id, order_id,
+    'declined')
 end
 return order_reply(events_key)

@@ -15,8 +15,8 @@ if status ~= 'OPEN' then
   return {'skip'}
 end
 
-leave_open(promo_key, open_key, open_orders_key, user_id, order_id)
-append_event(events_key, 'PROMO_RELEASED', promo_data(promo_id, user_id, 'expired'))
+release(promo_key, open_key, open_orders_key, events_key, promo_id, user_id, order_id,
+  'expired')
 redis.call('HSET', order_key, 'status', 'CANCELLED')
 append_event(events_key, 'ORDER_CANCELLED', '{}')
 return order_reply(events_key)

@@ -24,7 +24,6 @@ end
 redis.call('HSET', order_key, 'status', 'OPEN')
 append_event(events_key, 'ORDER_RESTORED', '{}')
 if promo_id ~= '' then
-  reserve(promo_key, open_key, open_orders_key, user_id, order_id)
-  append_event(events_key, 'PROMO_RESERVED', promo_data(promo_id, user_id))
+  reserve(promo_key, open_key, open_orders_key, events_key, promo_id, user_id, order_id)
 end
 return order_reply(events_key)

@@ -55,10 +55,13 @@ local function reserve_refusal(promo_key, used_key, open_key, user_id)
   return nil
 end
 
-local function reserve(promo_key, open_key, open_orders_key, user_id, order_id)
+-- Each promo step changes the counters by increments only, and records its event.
+local function reserve(promo_key, open_key, open_orders_key, events_key, promo_id, user_id,
+                       order_id)
   redis.call('HINCRBY', promo_key, 'lockedCount', 1)
   redis.call('HINCRBY', open_key, user_id, 1)
   redis.call('ZADD', open_orders_key, now_us(), order_id)
+  append_event(events_key, 'PROMO_RESERVED', promo_data(promo_id, user_id))
 end
 
 local function leave_open(promo_key, open_key, open_orders_key, user_id, order_id)
@@ -69,10 +72,18 @@ local function leave_open(promo_key, open_key, open_orders_key, user_id, order_i
   redis.call('ZREM', open_orders_key, order_id)
 end
 
-local function redeem(promo_key, used_key, open_key, open_orders_key, user_id, order_id)
+local function release(promo_key, open_key, open_orders_key, events_key, promo_id, user_id,
+                       order_id, reason)
+  leave_open(promo_key, open_key, open_orders_key, user_id, order_id)
+  append_event(events_key, 'PROMO_RELEASED', promo_data(promo_id, user_id, reason))
+end
+
+local function redeem(promo_key, used_key, open_key, open_orders_key, events_key, promo_id,
+                      user_id, order_id)
   leave_open(promo_key, open_key, open_orders_key, user_id, order_id)
   redis.call('HINCRBY', promo_key, 'count', -1)
   redis.call('HINCRBY', used_key, user_id, 1)
+  append_event(events_key, 'PROMO_REDEEMED', promo_data(promo_id, user_id))
 end
 
 -- An item's entry in the order's items hash: 'A|<content>' while active, 'C|<content>' after
