@@ -5,18 +5,25 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET
 
 from ordo.graphiql import graphiql_page
 from resolvers.store import Store
 from schema.build import build_schema
 from schema.context import Context
 from schema.errors import masked
+from schema.prepared import PreparedSchema
+
+_POST_OPERATIONS = OperationType.from_http("POST")
+_STREAMING = ("multipart/mixed", "text/event-stream")
 
 
 class OrdoGraphQL(GraphQL[Context, None]):
@@ -37,6 +44,52 @@ class OrdoGraphQL(GraphQL[Context, None]):
         # Built once at startup, so a missing local copy is logged once, not per page view.
         self.graphiql = graphiql_page(graphiql_assets) if graphiql else None
 
+    async def run(  # type: ignore[override]
+        self,
+        request: Request | WebSocket,
+        context: Context = UNSET,
+        root_value: None = UNSET,
+    ) -> Response | WebSocket:
+        if isinstance(request, Request) and (answer := await self._prepared(request)):
+            return answer
+        return await super().run(request, context, root_value)
+
+    async def _prepared(self, request: Request) -> Response | None:
+        """A plain JSON POST of a document the schema holds a plan for, answered without
+        Strawberry's generic request handling (most of a hot mutation's view time): the same
+        decode_json, schema.execute, process_result and create_response as `run` uses, so the
+        answer is the same. Anything else (GET, batches, streaming, odd bodies): None."""
+        schema = self.schema
+        if request.method != "POST" or not isinstance(schema, PreparedSchema):
+            return None
+        headers = request.headers
+        media_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        accept = headers.get("accept", "")
+        if media_type != "application/json" or any(kind in accept for kind in _STREAMING):
+            return None
+        try:
+            data = self.decode_json(await request.body())
+        except json.JSONDecodeError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        query, name = data.get("query"), data.get("operationName")
+        variables, extensions = data.get("variables"), data.get("extensions")
+        if not (
+            isinstance(query, str)
+            and isinstance(name, str | None)
+            and isinstance(variables, dict | None)
+            and isinstance(extensions, dict | None)
+            and schema.has_plan(query, name)
+        ):
+            return None
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, sub_response)
+        result = await schema.execute(
+            query, variables, context, None, name, _POST_OPERATIONS, extensions
+        )
+        return self.create_response(await self.process_result(request, result), sub_response)
+
     async def render_graphql_ide(self, request: Request) -> Response:
         # Strawberry asks for the page only when graphql_ide is set, and then it was built.
         assert self.graphiql is not None
@@ -50,6 +103,10 @@ class OrdoGraphQL(GraphQL[Context, None]):
             admin_token=self.admin_token,
             authorization=request.headers.get("authorization"),
         )
+
+    def encode_json(self, data: object) -> bytes:
+        # The same compact JSON as Strawberry's json.dumps, in UTF-8 instead of \u escapes.
+        return orjson.dumps(data)
 
     def decode_json(self, data: str | bytes) -> object:
         # Strawberry answers 400 only for a JSONDecodeError: JSON nested deeper than Python

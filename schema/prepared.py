@@ -1,0 +1,430 @@
+"""Prepared operations: documents already run once are executed from a plan of their fields.
+
+graphql-core's executor is general: for every request it builds an executor and enters five
+extension hooks, and for every field it builds a ResolveInfo, runs Strawberry's resolver
+wrapper and checks the value's type. For ordo's hot mutations that was most of a request's CPU
+(docs/performance.md). A document the generic path has parsed, validated and run without a
+request error is compiled once into a plan of its selections; later requests with the same
+document and operation name run the plan. Variables and arguments are still coerced by
+graphql-core's own functions and fields still resolve through the resolvers graphql-core would
+call (Strawberry's wrappers); only the walk over the selections is done here.
+
+What stays the generic path's (documents never compiled): directives, fragments whose type
+condition is not the object type itself, repeated response keys, introspection fields,
+subscriptions. A query that meets any error is run again by the generic path, so its answer
+is graphql-core's own; a mutation cannot be run twice, so its field errors are located and
+propagated here as graphql-core does (null up to the nearest nullable field).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from inspect import isawaitable
+from typing import Any, TypeGuard
+
+import strawberry
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    NamedTypeNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    Undefined,
+    is_leaf_type,
+    located_error,
+    parse,
+)
+from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.pyutils import Path, inspect
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType as StrawberryOperation
+
+from schema.arguments import Call, fast_call
+from schema.limits import MAX_TOKENS
+
+
+def _is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
+    return isawaitable(value)
+
+
+class Unsupported(Exception):
+    """The document uses something plans leave to the generic path."""
+
+
+class Rerun(Exception):
+    """A query met an error: the generic path answers it instead."""
+
+
+class _Nulled(Exception):
+    """A non-null field failed: its parent becomes null (its error is already recorded)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """How one position of the result is completed, from its type and selection."""
+
+    nullable: bool
+    leaf: GraphQLLeafType | None = None  # a scalar or an enum
+    item: Shape | None = None  # a list's items
+    fields: tuple[Step, ...] = ()  # an object's selected fields
+    object_type: GraphQLObjectType | None = None
+    union: GraphQLUnionType | None = None  # its members' shapes by type name in `members`
+    members: dict[str, Shape] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One selected field of an object type."""
+
+    key: str  # the response key: alias or name
+    node: FieldNode
+    definition: GraphQLField
+    parent: GraphQLObjectType
+    shape: Shape
+    basic: bool  # a plain attribute: resolved without info or arguments
+    typename: bool = False  # __typename
+    call: Call | None = None  # the resolver with compiled argument conversion (schema/arguments.py)
+
+
+@dataclass(frozen=True)
+class Plan:
+    operation: OperationDefinitionNode
+    fragments: dict[str, FragmentDefinitionNode]
+    root: Shape
+
+    @property
+    def operation_type(self) -> OperationType:
+        return self.operation.operation
+
+
+def compile_plan(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    calls: Callable[[GraphQLField], Call | None] = lambda _: None,
+) -> Plan:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    chosen = [o for o in operations if operation_name is None or _name(o) == operation_name]
+    if len(chosen) != 1 or chosen[0].operation == OperationType.SUBSCRIPTION:
+        raise Unsupported("operation")
+    operation = chosen[0]
+    if operation.directives or any(v.directives for v in operation.variable_definitions or ()):
+        raise Unsupported("directives")
+    root_type = schema.get_root_type(operation.operation)
+    if root_type is None:
+        raise Unsupported("root type")
+    compiler = _Compiler(schema, fragments, calls)
+    root = compiler.object_shape(root_type, [operation.selection_set], nullable=True)
+    return Plan(operation, fragments, root)
+
+
+def _name(operation: OperationDefinitionNode) -> str | None:
+    return operation.name.value if operation.name else None
+
+
+@dataclass
+class _Compiler:
+    schema: GraphQLSchema
+    fragments: dict[str, FragmentDefinitionNode]
+    calls: Callable[[GraphQLField], Call | None]
+
+    def shape(self, type_: GraphQLOutputType, node: FieldNode) -> Shape:
+        nullable = not isinstance(type_, GraphQLNonNull)
+        inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        if isinstance(inner, GraphQLList):
+            return Shape(nullable, item=self.shape(inner.of_type, node))
+        if is_leaf_type(inner):
+            return Shape(nullable, leaf=inner)
+        sets = [node.selection_set] if node.selection_set else []
+        if isinstance(inner, GraphQLObjectType):
+            return self.object_shape(inner, sets, nullable)
+        if isinstance(inner, GraphQLUnionType):
+            members = {t.name: self.object_shape(t, sets, True) for t in inner.types}
+            return Shape(nullable, union=inner, members=members)
+        raise Unsupported(f"type {inner}")
+
+    def object_shape(
+        self, object_type: GraphQLObjectType, sets: list[SelectionSetNode], nullable: bool
+    ) -> Shape:
+        steps: dict[str, Step] = {}
+        for node in self.collect(object_type, sets):
+            key = node.alias.value if node.alias else node.name.value
+            if key in steps:
+                raise Unsupported("repeated response key")
+            steps[key] = self.step(object_type, node, key)
+        return Shape(nullable, fields=tuple(steps.values()), object_type=object_type)
+
+    def step(self, parent: GraphQLObjectType, node: FieldNode, key: str) -> Step:
+        name = node.name.value
+        if name == "__typename":
+            return Step(key, node, GraphQLField(parent), parent, Shape(False), True, True)
+        definition = parent.fields.get(name)
+        if definition is None:  # __schema and __type: introspection runs the generic path
+            raise Unsupported(f"field {name}")
+        resolve = definition.resolve
+        basic = bool(getattr(resolve, "_is_default", False)) and not definition.args
+        call = None if basic else self.calls(definition)
+        shape = self.shape(definition.type, node)
+        return Step(key, node, definition, parent, shape, basic, call=call)
+
+    def collect(
+        self, object_type: GraphQLObjectType, sets: list[SelectionSetNode]
+    ) -> Iterable[FieldNode]:
+        for selection_set in sets:
+            for selection in selection_set.selections:
+                if selection.directives:
+                    raise Unsupported("directives")
+                if isinstance(selection, FieldNode):
+                    yield selection
+                    continue
+                condition: NamedTypeNode | None
+                if isinstance(selection, FragmentSpreadNode):
+                    fragment = self.fragments[selection.name.value]
+                    condition, inner = (fragment.type_condition, fragment.selection_set)
+                    if fragment.directives or fragment.variable_definitions:
+                        raise Unsupported("fragment directives or variables")
+                else:
+                    assert isinstance(selection, InlineFragmentNode)
+                    condition, inner = selection.type_condition, selection.selection_set
+                if condition is None or condition.name.value == object_type.name:
+                    yield from self.collect(object_type, [inner])
+                elif isinstance(self.schema.get_type(condition.name.value), GraphQLObjectType):
+                    continue  # another object type's fields: never this object's
+                else:
+                    raise Unsupported("fragment on an abstract type")
+
+
+class Run:
+    """One execution of a plan."""
+
+    def __init__(
+        self, schema: GraphQLSchema, plan: Plan, context: Any, root: Any, variables: Any
+    ) -> None:
+        self.schema = schema
+        self.plan = plan
+        self.context = context
+        self.root = root
+        self.variables = variables
+        self.errors: list[GraphQLError] = []
+        self.rerun_on_error = plan.operation_type == OperationType.QUERY
+
+    async def execute(self) -> Any:
+        try:
+            return await self.object(self.plan.root, self.root, None)
+        except _Nulled:
+            return None
+
+    def info(self, step: Step, path: Path) -> GraphQLResolveInfo[Any]:
+        return GraphQLResolveInfo(
+            step.node.name.value,
+            [step.node],
+            step.definition.type,
+            step.parent,
+            path,
+            self.schema,
+            self.plan.fragments,
+            self.root,
+            self.plan.operation,
+            self.variables,
+            self.context,
+            _is_awaitable,
+            None,
+            None,  # type: ignore[arg-type]
+        )
+
+    async def object(self, shape: Shape, source: Any, path: Path | None) -> dict[str, Any]:
+        assert shape.object_type is not None
+        typename = shape.object_type.name
+        data: dict[str, Any] = {}
+        for step in shape.fields:
+            at = Path(path, step.key, typename)
+            try:
+                if step.typename:
+                    data[step.key] = typename
+                    continue
+                if step.basic:
+                    value = step.definition.resolve(source, None)  # type: ignore[misc]
+                else:
+                    value = self.resolve(step, source, at)
+                if isawaitable(value):
+                    value = await value
+                completed = self.complete(step.shape, step, at, value)
+                data[step.key] = await completed if isawaitable(completed) else completed
+            except Exception as raw:
+                data[step.key] = self.failed(raw, step, step.shape, at)
+        return data
+
+    def resolve(self, step: Step, source: Any, at: Path) -> Any:
+        arguments = (
+            get_argument_values(step.definition, step.node, self.variables)
+            if step.definition.args
+            else {}
+        )
+        if step.call is not None:
+            return step.call(source, self.info(step, at), arguments)
+        resolve = step.definition.resolve
+        if resolve is None:
+            raise Unsupported("a field without a resolver")
+        return resolve(source, self.info(step, at), **arguments)
+
+    def failed(self, raw: Exception, step: Step, shape: Shape, at: Path) -> Any:
+        if not isinstance(raw, _Nulled):
+            if self.rerun_on_error:
+                raise Rerun from raw
+            self.errors.append(located_error(raw, [step.node], at.as_list()))
+        if shape.nullable:
+            return None
+        raise _Nulled from raw
+
+    def complete(self, shape: Shape, step: Step, at: Path, value: Any) -> Any:
+        if isinstance(value, Exception):
+            raise value
+        if value is None:
+            if shape.nullable:
+                return None
+            raise TypeError(
+                f"Cannot return null for non-nullable field {step.parent}.{step.node.name.value}."
+            )
+        if shape.leaf is not None:
+            return self.leaf(shape.leaf, value)
+        if shape.item is not None:
+            return self.items(shape.item, step, at, value)
+        if shape.union is not None:
+            return self.member(shape, step, at, value)
+        return self.object(shape, value, at)
+
+    @staticmethod
+    def leaf(type_: GraphQLLeafType, value: Any) -> Any:
+        coerced = type_.coerce_output_value(value)
+        if coerced is None or coerced is Undefined:
+            raise TypeError(
+                f"Expected `{inspect(type_)}.coerce_output_value({inspect(value)})`"
+                f" to return non-nullable value, returned: {inspect(coerced)}"
+            )
+        return coerced
+
+    async def items(self, item: Shape, step: Step, at: Path, value: Any) -> list[Any]:
+        if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+            raise GraphQLError(
+                "Expected Iterable, but did not find one for field"
+                f" '{step.parent}.{step.node.name.value}'."
+            )
+        completed = []
+        for index, entry in enumerate(value):
+            here = Path(at, index, None)
+            try:
+                one = self.complete(item, step, here, entry)
+                completed.append(await one if isawaitable(one) else one)
+            except Exception as raw:
+                completed.append(self.failed(raw, step, item, here))
+        return completed
+
+    async def member(self, shape: Shape, step: Step, at: Path, value: Any) -> dict[str, Any]:
+        assert shape.union is not None and shape.union.resolve_type is not None
+        name = shape.union.resolve_type(value, self.info(step, at), shape.union)
+        if isawaitable(name):
+            name = await name
+        if name not in shape.members:
+            raise GraphQLError(f"{name!r} is not a member of {shape.union}")
+        return await self.object(shape.members[name], value, at)
+
+
+async def run_plan(
+    schema: GraphQLSchema, plan: Plan, context: Any, root: Any, raw_variables: dict[str, Any]
+) -> ExecutionResult | None:
+    """The plan's result; None when the generic path must answer (variables that do not
+    coerce, or a query that met an error)."""
+    variables = get_variable_values(
+        schema, plan.operation.variable_definitions or (), raw_variables, max_errors=50
+    )
+    if isinstance(variables, list):
+        return None
+    run = Run(schema, plan, context, root, variables)
+    try:
+        data = await run.execute()
+    except Rerun:
+        return None
+    return ExecutionResult(data=data, errors=run.errors or None)
+
+
+_NOT_COMPILED = object()  # the document uses something plans leave to the generic path
+
+
+class PreparedSchema(strawberry.Schema):
+    """Strawberry's schema, running documents it has already run once from their plans."""
+
+    max_plans = 1024  # like ParserCache: a client sending ever new documents gets no plans
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plans: dict[tuple[str, str | None], Any] = {}
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[StrawberryOperation] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        key = (query or "", operation_name)
+        plan = self._plans.get(key)
+        allowed = allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES
+        if isinstance(plan, Plan) and StrawberryOperation(plan.operation_type.value) in allowed:
+            result = await run_plan(
+                self._schema, plan, context_value, root_value, variable_values or {}
+            )
+            if result is not None:
+                if result.errors:
+                    self.process_errors(result.errors)
+                return result
+        result = await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+        if plan is None and query and result.data is not None:
+            self._learn(key)  # data: the document parsed, validated and ran
+        return result
+
+    def _call(self, definition: GraphQLField) -> Call | None:
+        if self.exception_handlers:  # Strawberry's wrapper applies them
+            return None
+        return fast_call(definition, self.config, self.schema_converter.scalar_registry)
+
+    def has_plan(self, query: str, operation_name: str | None) -> bool:
+        return isinstance(self._plans.get((query, operation_name)), Plan)
+
+    def _learn(self, key: tuple[str, str | None]) -> None:
+        if len(self._plans) >= self.max_plans:
+            return
+        try:
+            document = parse(key[0], max_tokens=MAX_TOKENS)
+            self._plans[key] = compile_plan(self._schema, document, key[1], self._call)
+        except Unsupported:
+            self._plans[key] = _NOT_COMPILED
