@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,21 +33,37 @@ _FAILURES = (
 )
 
 
-@contextmanager
-def unavailable_on_failure() -> Iterator[None]:
-    try:
-        yield
-    except _FAILURES as error:
-        REDIS_ERRORS.labels(type(error).__name__).inc()
-        raise Unavailable(str(error) or type(error).__name__) from error
-    except (AttributeError, TypeError, RuntimeError) as error:
+class _UnavailableOnFailure:
+    """Redis failures become Unavailable. A class, not a generator: it wraps every store call,
+    and one reusable object costs a fraction of a @contextmanager's generator per call."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: Any
+    ) -> None:
+        if error is None:
+            return
+        if isinstance(error, _FAILURES):
+            REDIS_ERRORS.labels(type(error).__name__).inc()
+            raise Unavailable(str(error) or type(error).__name__) from error
         # redis-py's cluster client can trip over its own connections while the topology
         # changes (a failover closes them under requests still using them: redis-py#3835,
         # #3546). Only an error raised inside redis-py is taken for such a transient failure.
-        if not _raised_in_redis_py(error):
-            raise
-        REDIS_ERRORS.labels(type(error).__name__).inc()
-        raise Unavailable(f"redis client: {error}") from error
+        if isinstance(error, AttributeError | TypeError | RuntimeError) and _raised_in_redis_py(
+            error
+        ):
+            REDIS_ERRORS.labels(type(error).__name__).inc()
+            raise Unavailable(f"redis client: {error}") from error
+
+
+_UNAVAILABLE_ON_FAILURE = _UnavailableOnFailure()
+_NO_GATE = nullcontext()
+
+
+def unavailable_on_failure() -> _UnavailableOnFailure:
+    return _UNAVAILABLE_ON_FAILURE
 
 
 def _raised_in_redis_py(error: BaseException) -> bool:
@@ -61,6 +77,13 @@ def _raised_in_redis_py(error: BaseException) -> bool:
 
 Call = tuple[str, Sequence[str], Sequence[str | int]]  # script, keys, args
 _LOADS = 3  # attempts of a script on a node that may keep losing its script cache
+
+
+async def _reply(connection: Any) -> Any:
+    try:
+        return await connection.read_response()
+    except redis_errors.ResponseError as error:  # an error reply: the connection stays usable
+        return error
 
 
 @dataclass(frozen=True)
@@ -106,11 +129,12 @@ class Store:
         # Users are never deleted, so a user once seen stays known (resolvers/users.py).
         self.known_users: set[str] = set()
 
+    def _turn(self) -> AbstractAsyncContextManager[None]:
+        return _NO_GATE if self._gate is None else self._gated()
+
     @asynccontextmanager
-    async def _turn(self) -> AsyncIterator[None]:
-        if self._gate is None:
-            yield
-            return
+    async def _gated(self) -> AsyncIterator[None]:
+        assert self._gate is not None
         async with asyncio.timeout(self._gate_timeout):
             await self._gate.acquire()
         try:
@@ -172,14 +196,48 @@ class Store:
             async with self._turn():
                 if self.durability.replicas and not self.embedded:
                     return await self._run_waiting(calls)
-                pipe = self.client.pipeline(transaction=False)
-                for script, keys, args in calls:
-                    # Plain EVALSHA: a registered Script in a pipeline makes redis-py send
-                    # SCRIPT EXISTS first, one more round trip per call (measured: 8-13% of
-                    # a create). A NOSCRIPT reply is settled below by running that step alone.
-                    pipe.evalsha(self._scripts[script].sha, len(keys), *keys, *args)
-                replies: list[Any] = await pipe.execute(raise_on_error=False)
-                return [await self._settled(c, r) for c, r in zip(calls, replies, strict=True)]
+                # Plain EVALSHA: a registered Script in a pipeline makes redis-py send
+                # SCRIPT EXISTS first, one more round trip per call (measured: 8-13% of a
+                # create). A NOSCRIPT reply is settled below by running that step alone.
+                commands = [
+                    ("EVALSHA", self._scripts[script].sha, len(keys), *keys, *args)
+                    for script, keys, args in calls
+                ]
+                replies = await self._pipelined(commands)
+                return [
+                    await self._settled(call, reply) if isinstance(reply, Exception) else reply
+                    for call, reply in zip(calls, replies, strict=True)
+                ]
+
+    async def _pipelined(self, commands: list[tuple[Any, ...]]) -> list[Any]:
+        """The commands in one round trip on one connection, their errors as replies.
+
+        On a single Redis this writes them on a pooled connection itself: redis-py's
+        Pipeline costs a create ~60 µs more CPU (measured, docs/performance.md). As the
+        Pipeline does, a connection that failed is dropped and the batch sent once more on
+        a fresh one (each caller's scripts are safe to run twice).
+        """
+        if self.embedded:
+            pipe = self.client.pipeline(transaction=False)
+            for command in commands:
+                pipe.execute_command(*command)
+            return list(await pipe.execute(raise_on_error=False))
+        pool = self.client.connection_pool
+        for attempt in (1, 2):
+            connection = await pool.get_connection()
+            try:
+                await connection.send_packed_command(connection.pack_commands(commands))
+                return [await _reply(connection) for _ in commands]
+            except (redis_errors.ConnectionError, redis_errors.TimeoutError):
+                await connection.disconnect()
+                if attempt == 2:
+                    raise
+            except BaseException:
+                await connection.disconnect()  # replies left unread would answer the next user
+                raise
+            finally:
+                await pool.release(connection)
+        raise AssertionError("unreachable: the second attempt returns or raises")
 
     async def _settled(self, call: Call, reply: Any) -> Any:
         """A pipelined script's reply. NOSCRIPT means Redis lost its script cache between the
