@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse as StarletteJSONResponse
 from starlette.routing import BaseRoute, Route
 
 from domain.errors import ErrorCode, OrdoError
@@ -17,6 +18,14 @@ from domain.order import Order, OrderStatus
 from domain.validation import invalid
 from resolvers import orders
 from resolvers.store import Store
+
+
+class JSONResponse(StarletteJSONResponse):
+    """The same compact UTF-8 JSON as Starlette's, rendered by orjson (a few µs less)."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
 
 LEGACY_STATUS = {
     OrderStatus.OPEN: "in progress",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 PREFIX = "ordo"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Home:
     tag: str
 
@@ -35,16 +35,13 @@ class Home:
 
 
 def _key(tag: str, *parts: str) -> str:
-    return ":".join((PREFIX, "{" + tag + "}", *parts))
+    return f"{PREFIX}:{{{tag}}}:{':'.join(parts)}"
 
 
 def order_keys(home: Home, order_id: str) -> list[str]:
     """State hash, event stream, items hash: always in this order in a script's KEYS."""
-    return [
-        _key(home.tag, "order", order_id),
-        _key(home.tag, "events", order_id),
-        _key(home.tag, "items", order_id),
-    ]
+    head = f"{PREFIX}:{{{home.tag}}}:"  # built once: keys are made on every request's path
+    return [f"{head}order:{order_id}", f"{head}events:{order_id}", f"{head}items:{order_id}"]
 
 
 def events_key(home: Home, order_id: str) -> str:
@@ -53,8 +50,8 @@ def events_key(home: Home, order_id: str) -> str:
 
 def promo_keys(promo_id: str) -> list[str]:
     """Counters hash, used-by-user hash, open-by-user hash, open orders (sorted by time)."""
-    tag = Home.of_promo(promo_id).tag
-    return [_key(tag, "promo"), _key(tag, "used"), _key(tag, "open"), _key(tag, "open-orders")]
+    head = f"{PREFIX}:{{{Home.of_promo(promo_id).tag}}}:"
+    return [f"{head}promo", f"{head}used", f"{head}open", f"{head}open-orders"]
 
 
 def order_and_promo_keys(home: Home, order_id: str) -> list[str]:

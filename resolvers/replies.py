@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import orjson
 
 from domain.errors import ErrorCode, OrdoError
 from domain.events import Event, EventType
@@ -30,16 +31,22 @@ def events_from_entries(entries: list[Any]) -> list[Event]:
     return [_event(entry_id, fields) for entry_id, fields in entries]
 
 
+_EVENT_TYPES = {kind.value: kind for kind in EventType}
+
+
 def _event(entry_id: str, fields: list[str] | dict[str, str]) -> Event:
+    """One stream entry. Every reply of every script goes through here, so it is kept lean:
+    orjson for the data our scripts wrote with cjson, the event type by a dict lookup."""
     values = (
         fields if isinstance(fields, dict) else dict(zip(fields[::2], fields[1::2], strict=True))
     )
-    millis = int(entry_id.split("-", 1)[0])
+    millis = int(entry_id.partition("-")[0])
+    kind = values["type"]
     return Event(
         id=entry_id,
-        type=EventType(values["type"]),
+        type=_EVENT_TYPES.get(kind) or EventType(kind),
         at=datetime.fromtimestamp(millis / 1000, UTC),
-        data=json.loads(values["data"]),
+        data=orjson.loads(values["data"]),
     )
 
 
