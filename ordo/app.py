@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         graphiql=settings.graphiql,
         graphiql_assets=settings.graphiql_assets,
         introspection=settings.introspection,
+        prepared=settings.graphql_prepared,
     )
     app = Starlette(
         routes=[

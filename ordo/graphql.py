@@ -35,9 +35,11 @@ class OrdoGraphQL(GraphQL[Context, None]):
         graphiql: bool = True,
         graphiql_assets: Path | None = None,
         introspection: bool = True,
+        prepared: bool = True,
     ) -> None:
         super().__init__(
-            build_schema(introspection=introspection), graphql_ide="graphiql" if graphiql else None
+            build_schema(introspection=introspection, prepared=prepared),
+            graphql_ide="graphiql" if graphiql else None,
         )
         self.store = store
         self.admin_token = admin_token

@@ -26,6 +26,7 @@ class Settings:
     graphiql_assets: Path | None = None  # None: where scripts/install puts them
     redis_wait_replicas: int = 0  # WAIT for this many replicas after each write
     redis_wait_timeout: float = 1.0
+    graphql_prepared: bool = True  # run documents seen before from plans (schema/prepared.py)
 
     @property
     def embedded(self) -> bool:
@@ -52,6 +53,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         graphiql_assets=Path(assets) if (assets := env.get("ORDO_GRAPHIQL_ASSETS")) else None,
         redis_wait_replicas=int(env.get("ORDO_REDIS_WAIT_REPLICAS", "0")),
         redis_wait_timeout=float(env.get("ORDO_REDIS_WAIT_TIMEOUT", "1")),
+        graphql_prepared=env.get("ORDO_GRAPHQL_PREPARED", "true").lower() not in _FALSE,
     )
 
 

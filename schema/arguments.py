@@ -16,7 +16,7 @@ Strawberry's own resolver wrapper: `fast_call` answers None for it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import MISSING
+from dataclasses import MISSING, dataclass
 from typing import Any
 
 from graphql import GraphQLField, GraphQLResolveInfo
@@ -35,7 +35,6 @@ from strawberry.types.lazy_type import LazyType
 from strawberry.types.unset import UNSET
 
 Convert = Callable[[Any], Any]
-Call = Callable[[Any, GraphQLResolveInfo[Any], dict[str, Any]], Any]
 _BACKREF = "strawberry-definition"
 
 
@@ -43,9 +42,15 @@ class Unconvertible(Exception):
     """A type whose conversion stays Strawberry's."""
 
 
+@dataclass(frozen=True, slots=True)
+class FastCall:
+    run: Callable[[Any, GraphQLResolveInfo[Any] | None, dict[str, Any]], Any]
+    needs_info: bool  # the resolver takes info: without it, none is built per call
+
+
 def fast_call(
     definition: GraphQLField, config: StrawberryConfig, registry: Mapping[object, Any]
-) -> Call | None:
+) -> FastCall | None:
     field = (definition.extensions or {}).get(_BACKREF)
     if not isinstance(field, StrawberryField) or field.base_resolver is None or field.extensions:
         return None
@@ -62,23 +67,24 @@ def fast_call(
         return None
     resolver = field.base_resolver
     with_self = resolver.self_parameter is not None
-    sources = [
-        p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
-    ]
+    sources = [p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p]
     info_name = resolver.info_parameter.name if resolver.info_parameter else None
     info_class = config.info_class
 
-    def call(source: Any, info: GraphQLResolveInfo[Any], raw: dict[str, Any]) -> Any:
+    def run(source: Any, info: GraphQLResolveInfo[Any] | None, raw: dict[str, Any]) -> Any:
         kwargs = {python: convert(raw[name]) for name, python, convert in converters if name in raw}
         for name in sources:
             kwargs[name] = source
-        strawberry_info = info_class(_raw_info=info, _field=field)
+        strawberry_info = None
         if info_name:
+            assert info is not None  # asked for by needs_info
+            strawberry_info = info_class(_raw_info=info, _field=field)
             kwargs[info_name] = strawberry_info
         args = [source] if with_self else []
+        # get_result reads info only for a field without a resolver, never the case here.
         return field.get_result(source, info=strawberry_info, args=args, kwargs=kwargs)
 
-    return call
+    return FastCall(run, needs_info=info_name is not None)
 
 
 def converter(type_: Any, config: StrawberryConfig, registry: Mapping[object, Any]) -> Convert:

@@ -7,7 +7,8 @@ wrapper and checks the value's type. For ordo's hot mutations that was most of a
 request error is compiled once into a plan of its selections; later requests with the same
 document and operation name run the plan. Variables and arguments are still coerced by
 graphql-core's own functions and fields still resolve through the resolvers graphql-core would
-call (Strawberry's wrappers); only the walk over the selections is done here.
+call (Strawberry's wrappers, or the same call with compiled argument conversion:
+schema/arguments.py); only the walk over the selections (schema/plans.py) is done here.
 
 What stays the generic path's (documents never compiled): directives, fragments whose type
 condition is not the object type itself, repeated response keys, introspection fields,
@@ -18,34 +19,19 @@ propagated here as graphql-core does (null up to the nearest nullable field).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Iterable
 from inspect import isawaitable
 from typing import Any, TypeGuard
 
 import strawberry
 from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
     GraphQLLeafType,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLSchema,
-    GraphQLUnionType,
-    InlineFragmentNode,
-    NamedTypeNode,
-    OperationDefinitionNode,
     OperationType,
-    SelectionSetNode,
     Undefined,
-    is_leaf_type,
     located_error,
     parse,
 )
@@ -55,16 +41,13 @@ from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
-from schema.arguments import Call, fast_call
+from schema.arguments import FastCall, fast_call
 from schema.limits import MAX_TOKENS
+from schema.plans import Plan, Shape, Step, Unsupported, compile_plan
 
 
 def _is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
     return isawaitable(value)
-
-
-class Unsupported(Exception):
-    """The document uses something plans leave to the generic path."""
 
 
 class Rerun(Exception):
@@ -73,144 +56,6 @@ class Rerun(Exception):
 
 class _Nulled(Exception):
     """A non-null field failed: its parent becomes null (its error is already recorded)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Shape:
-    """How one position of the result is completed, from its type and selection."""
-
-    nullable: bool
-    leaf: GraphQLLeafType | None = None  # a scalar or an enum
-    item: Shape | None = None  # a list's items
-    fields: tuple[Step, ...] = ()  # an object's selected fields
-    object_type: GraphQLObjectType | None = None
-    union: GraphQLUnionType | None = None  # its members' shapes by type name in `members`
-    members: dict[str, Shape] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One selected field of an object type."""
-
-    key: str  # the response key: alias or name
-    node: FieldNode
-    definition: GraphQLField
-    parent: GraphQLObjectType
-    shape: Shape
-    basic: bool  # a plain attribute: resolved without info or arguments
-    typename: bool = False  # __typename
-    call: Call | None = None  # the resolver with compiled argument conversion (schema/arguments.py)
-
-
-@dataclass(frozen=True)
-class Plan:
-    operation: OperationDefinitionNode
-    fragments: dict[str, FragmentDefinitionNode]
-    root: Shape
-
-    @property
-    def operation_type(self) -> OperationType:
-        return self.operation.operation
-
-
-def compile_plan(
-    schema: GraphQLSchema,
-    document: DocumentNode,
-    operation_name: str | None,
-    calls: Callable[[GraphQLField], Call | None] = lambda _: None,
-) -> Plan:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    chosen = [o for o in operations if operation_name is None or _name(o) == operation_name]
-    if len(chosen) != 1 or chosen[0].operation == OperationType.SUBSCRIPTION:
-        raise Unsupported("operation")
-    operation = chosen[0]
-    if operation.directives or any(v.directives for v in operation.variable_definitions or ()):
-        raise Unsupported("directives")
-    root_type = schema.get_root_type(operation.operation)
-    if root_type is None:
-        raise Unsupported("root type")
-    compiler = _Compiler(schema, fragments, calls)
-    root = compiler.object_shape(root_type, [operation.selection_set], nullable=True)
-    return Plan(operation, fragments, root)
-
-
-def _name(operation: OperationDefinitionNode) -> str | None:
-    return operation.name.value if operation.name else None
-
-
-@dataclass
-class _Compiler:
-    schema: GraphQLSchema
-    fragments: dict[str, FragmentDefinitionNode]
-    calls: Callable[[GraphQLField], Call | None]
-
-    def shape(self, type_: GraphQLOutputType, node: FieldNode) -> Shape:
-        nullable = not isinstance(type_, GraphQLNonNull)
-        inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
-        if isinstance(inner, GraphQLList):
-            return Shape(nullable, item=self.shape(inner.of_type, node))
-        if is_leaf_type(inner):
-            return Shape(nullable, leaf=inner)
-        sets = [node.selection_set] if node.selection_set else []
-        if isinstance(inner, GraphQLObjectType):
-            return self.object_shape(inner, sets, nullable)
-        if isinstance(inner, GraphQLUnionType):
-            members = {t.name: self.object_shape(t, sets, True) for t in inner.types}
-            return Shape(nullable, union=inner, members=members)
-        raise Unsupported(f"type {inner}")
-
-    def object_shape(
-        self, object_type: GraphQLObjectType, sets: list[SelectionSetNode], nullable: bool
-    ) -> Shape:
-        steps: dict[str, Step] = {}
-        for node in self.collect(object_type, sets):
-            key = node.alias.value if node.alias else node.name.value
-            if key in steps:
-                raise Unsupported("repeated response key")
-            steps[key] = self.step(object_type, node, key)
-        return Shape(nullable, fields=tuple(steps.values()), object_type=object_type)
-
-    def step(self, parent: GraphQLObjectType, node: FieldNode, key: str) -> Step:
-        name = node.name.value
-        if name == "__typename":
-            return Step(key, node, GraphQLField(parent), parent, Shape(False), True, True)
-        definition = parent.fields.get(name)
-        if definition is None:  # __schema and __type: introspection runs the generic path
-            raise Unsupported(f"field {name}")
-        resolve = definition.resolve
-        basic = bool(getattr(resolve, "_is_default", False)) and not definition.args
-        call = None if basic else self.calls(definition)
-        shape = self.shape(definition.type, node)
-        return Step(key, node, definition, parent, shape, basic, call=call)
-
-    def collect(
-        self, object_type: GraphQLObjectType, sets: list[SelectionSetNode]
-    ) -> Iterable[FieldNode]:
-        for selection_set in sets:
-            for selection in selection_set.selections:
-                if selection.directives:
-                    raise Unsupported("directives")
-                if isinstance(selection, FieldNode):
-                    yield selection
-                    continue
-                condition: NamedTypeNode | None
-                if isinstance(selection, FragmentSpreadNode):
-                    fragment = self.fragments[selection.name.value]
-                    condition, inner = (fragment.type_condition, fragment.selection_set)
-                    if fragment.directives or fragment.variable_definitions:
-                        raise Unsupported("fragment directives or variables")
-                else:
-                    assert isinstance(selection, InlineFragmentNode)
-                    condition, inner = selection.type_condition, selection.selection_set
-                if condition is None or condition.name.value == object_type.name:
-                    yield from self.collect(object_type, [inner])
-                elif isinstance(self.schema.get_type(condition.name.value), GraphQLObjectType):
-                    continue  # another object type's fields: never this object's
-                else:
-                    raise Unsupported("fragment on an abstract type")
 
 
 class Run:
@@ -280,7 +125,8 @@ class Run:
             else {}
         )
         if step.call is not None:
-            return step.call(source, self.info(step, at), arguments)
+            info = self.info(step, at) if step.call.needs_info else None
+            return step.call.run(source, info, arguments)
         resolve = step.definition.resolve
         if resolve is None:
             raise Unsupported("a field without a resolver")
@@ -412,7 +258,7 @@ class PreparedSchema(strawberry.Schema):
             self._learn(key)  # data: the document parsed, validated and ran
         return result
 
-    def _call(self, definition: GraphQLField) -> Call | None:
+    def _call(self, definition: GraphQLField) -> FastCall | None:
         if self.exception_handlers:  # Strawberry's wrapper applies them
             return None
         return fast_call(definition, self.config, self.schema_converter.scalar_registry)

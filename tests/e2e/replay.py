@@ -1,0 +1,89 @@
+"""Requests written with `<name>` symbols, sent to an in-process app, and its answers read back
+into the same symbols: what lets two apps' answers be compared (tests/e2e/test_prepared.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from tests.support import ADMIN_TOKEN, unique
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A request sent `times` times in a row; `<name>` in its variables is an id of the app's."""
+
+    document: str
+    variables: dict[str, Any] | None = None
+    times: int = 3
+    token: str | None = None
+    get: bool = False
+    operation: str | None = None
+
+
+def admin(document: str, variables: dict[str, Any]) -> Ask:
+    return Ask(document, variables, token=ADMIN_TOKEN)
+
+
+# Server-made values differ between the apps; only their shape has to match.
+MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)|\d+-\d+")
+MOMENT_KEYS = {"createdAt", "updatedAt", "at", "id"}  # an event id is a stream id: a time
+
+
+@dataclass
+class Replay:
+    """One app's side of a comparison: what it answered, in order."""
+
+    http: httpx.AsyncClient
+    suffix: str = field(default_factory=lambda: unique("app"))
+    answers: list[tuple[int, Any]] = field(default_factory=list)
+
+    async def send(self, *asks: Ask) -> None:
+        for ask in asks:
+            for _ in range(ask.times):
+                response = await self._request(ask)
+                json_body = response.headers.get("content-type", "").startswith("application/json")
+                body = response.json() if json_body else response.text
+                self.answers.append((response.status_code, body))
+
+    async def _request(self, ask: Ask) -> httpx.Response:
+        # The same suffix on every id keeps the apps' ids in the same order (listings tie on it).
+        text = re.sub(r"<(\w+)>", rf"\1-{self.suffix}", json.dumps(ask.variables or {}))
+        payload = {"query": ask.document, "variables": json.loads(text)}
+        if ask.operation is not None:
+            payload["operationName"] = ask.operation
+        headers = {"Authorization": f"Bearer {ask.token}"} if ask.token else {}
+        if ask.get:
+            params = {key: v if isinstance(v, str) else json.dumps(v) for key, v in payload.items()}
+            return await self.http.get("/graphql", params=params, headers=headers)
+        return await self.http.post("/graphql", json=payload, headers=headers)
+
+    def named(self) -> Any:
+        text = re.sub(rf"(\w+)-{self.suffix}", r"<\1>", json.dumps(self.answers))
+        made: dict[str, str] = {}
+        return [[status, _unstamped(body, made)] for status, body in json.loads(text)]
+
+
+def _unstamped(value: Any, made: dict[str, str]) -> Any:
+    if isinstance(value, list):
+        return [_unstamped(entry, made) for entry in value]
+    if not isinstance(value, dict):
+        return value
+    return {key: _stamp(key, entry, made) for key, entry in value.items()}
+
+
+def _stamp(key: str, value: Any, made: dict[str, str]) -> Any:
+    if key in MOMENT_KEYS and isinstance(value, str) and MOMENT.fullmatch(value):
+        return "<moment>"
+    if key == "orderId" and isinstance(value, str) and not value.startswith("<"):
+        return made.setdefault(value, f"<made{len(made)}>")  # createOrder's own ids
+    return _unstamped(value, made)
+
+
+async def both(prepared: Replay, generic: Replay, *asks: Ask) -> None:
+    for side in (prepared, generic):
+        await side.send(*asks)
