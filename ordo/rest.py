@@ -93,13 +93,13 @@ async def create_order(request: Request) -> JSONResponse:
       503: {$ref: '#/components/responses/Error'}
     """
     body = await json_body(request, {"userId", "promoId"})
-    order = await orders.create_order(
+    order_id = await orders.create_order_id(
         _store(request),
         body.get("userId"),
         body.get("promoId"),
         request.headers.get("idempotency-key"),
     )
-    return JSONResponse({"orderId": order.order_id})
+    return JSONResponse({"orderId": order_id})
 
 
 def legacy_view(order: Order) -> dict[str, str]:

@@ -164,7 +164,8 @@ async def list_orders(store: Store, entity_id: str, include_declined: bool = Fal
     listed = await store.read("HGETALL", entity_orders_key(entity_id))
     ids = list(listed)
     replies = await store.read_many(
-        [("XRANGE", events_key(Home(listed[order_id]), order_id), "-", "+") for order_id in ids]
+        [("XRANGE", events_key(Home(listed[order_id]), order_id), "-", "+") for order_id in ids],
+        raw=True,
     )
     found = {
         order_id: order_from_entries(order_id, entries)

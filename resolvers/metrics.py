@@ -15,7 +15,7 @@ from prometheus_client import Counter, Histogram
 from prometheus_client.metrics import MetricWrapperBase
 
 from domain.errors import OrdoError, Unavailable
-from domain.events import Event, EventType
+from domain.events import EventType
 
 OPERATIONS = Counter(
     "ordo_operations_total", "Operations by name and outcome code.", ["operation", "outcome"]
@@ -73,7 +73,8 @@ def measured(operation: str) -> Callable[[Callable[P, Awaitable[T]]], Callable[P
     return decorate
 
 
-def observe_new_events(events: Iterable[Event]) -> None:
-    for event in events:
-        if event.type in _PROMO:
-            child(PROMO_EVENTS, event.type.name).inc()
+def observe_new_events(types: Iterable[EventType]) -> None:
+    """Count the promo steps among the event types a script just appended."""
+    for kind in types:
+        if kind in _PROMO:
+            child(PROMO_EVENTS, kind.name).inc()

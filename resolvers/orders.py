@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from domain.errors import ErrorCode, OrdoError
 from domain.order import Order, PromoActivation
@@ -17,11 +19,13 @@ from resolvers.keys import (
     promo_keys,
 )
 from resolvers.metrics import measured
-from resolvers.replies import order_from_entries, order_from_reply
+from resolvers.replies import Reply, order_from_entries, order_from_reply, order_id_from_reply
 from resolvers.store import Call, Store
 from resolvers.users import ensure_user_known
 
 INPUT = ("input",)
+T = TypeVar("T")
+Answer = Callable[[str, Reply, Sequence[str]], T]  # what a caller reads from a script's reply
 _PLAIN_CREATED = json.dumps({"entityId": None, "type": None})
 
 
@@ -48,13 +52,34 @@ async def create_order(
     promo_id: str | None = None,
     idempotency_key: str | None = None,
 ) -> Order:
+    return await _create(store, user_id, promo_id, idempotency_key, order_from_reply)
+
+
+@measured("createOrder")
+async def create_order_id(
+    store: Store,
+    user_id: str | None = None,
+    promo_id: str | None = None,
+    idempotency_key: str | None = None,
+) -> str:
+    """createOrder for a caller that answers only the new order's id (legacy REST)."""
+    return await _create(store, user_id, promo_id, idempotency_key, order_id_from_reply)
+
+
+async def _create(
+    store: Store,
+    user_id: str | None,
+    promo_id: str | None,
+    idempotency_key: str | None,
+    answer: Answer[T],
+) -> T:
     promo = _promo_input(user_id, promo_id)
     if idempotency_key is not None:
         check_id(idempotency_key, [*INPUT, "idempotencyKey"])
     if promo:
         await ensure_user_known(store, promo.user_id, [*INPUT, "userId"])
     if idempotency_key is None:
-        return await _open(store, new_order_id(), promo)
+        return await _open(store, new_order_id(), promo, answer)
     fingerprint = json.dumps([promo.promo_id, promo.user_id] if promo else None)
     try:
         held = await idempotency.claim(store, idempotency_key, fingerprint, new_order_id())
@@ -63,7 +88,7 @@ async def create_order(
             await ensure_promo_exists(store, promo.promo_id, [*INPUT, "promoId"])
         raise
     try:
-        return await _open(store, held.order_id, promo)
+        return await _open(store, held.order_id, promo, answer)
     except OrdoError:
         await idempotency.forget(store, held)
         raise
@@ -83,7 +108,7 @@ async def create_order_with_id(
     home = Home.of_promo(promo.promo_id) if promo else Home.of_order(order_id)
     if await claim_home(store, order_id, home) != home:
         raise OrdoError(ErrorCode.ORDER_CONFLICT, field=["orderId"])
-    order = await _open(store, order_id, promo)
+    order = await _open(store, order_id, promo, order_from_reply)
     if order.promo != promo:
         raise OrdoError(ErrorCode.ORDER_CONFLICT, field=["orderId"])
     return order
@@ -95,16 +120,21 @@ async def ensure_promo_exists(store: Store, promo_id: str, field: list[str]) -> 
         raise OrdoError(ErrorCode.PROMO_NOT_FOUND, field=field)
 
 
-async def _open(store: Store, order_id: str, promo: PromoActivation | None) -> Order:
+async def _open(
+    store: Store,
+    order_id: str,
+    promo: PromoActivation | None,
+    answer: Answer[T],
+) -> T:
     home = Home.of_promo(promo.promo_id) if promo else Home.of_order(order_id)
     args = [order_id, promo.promo_id, promo.user_id] if promo else [order_id, "", ""]
     create: Call = ("create_order", order_and_promo_keys(home, order_id), [*args, _PLAIN_CREATED])
     if not promo:
-        return order_from_reply(order_id, await store.run(*create), INPUT)
+        return answer(order_id, await store.run(*create), INPUT)
     # The id is new (or an idempotent repeat with this very promo), so the claim cannot find
     # another home; it only has to land before the order does.
     _, reply = await store.run_in_order([homes.claim_call(order_id, home), create])
-    return order_from_reply(order_id, reply, INPUT)
+    return answer(order_id, reply, INPUT)
 
 
 async def claim_home(store: Store, order_id: str, home: Home, replaces: Home | None = None) -> Home:

@@ -56,12 +56,30 @@ def order_from_entries(order_id: str, entries: list[Any]) -> Order | None:
 
 def order_from_reply(order_id: str, reply: Reply, path: Sequence[str] = ()) -> Order:
     """The order a script answered ({'ok', events, appended}); its new events are counted."""
-    order = order_from_entries(order_id, checked(reply, path)[1])
-    if order is None:  # a script answers "ok" only for an order that exists
+    order = order_from_entries(order_id, _new_events_counted(order_id, reply, path))
+    assert order is not None  # _new_events_counted refuses an answer without events
+    return order
+
+
+def order_id_from_reply(order_id: str, reply: Reply, path: Sequence[str] = ()) -> str:
+    """The same check and count as order_from_reply, for a caller that wants only the id
+    (REST's create): the events are not parsed nor folded (a tenth of that request's CPU)."""
+    _new_events_counted(order_id, reply, path)
+    return order_id
+
+
+def _new_events_counted(order_id: str, reply: Reply, path: Sequence[str]) -> list[Any]:
+    entries: list[Any] = checked(reply, path)[1]
+    if not entries:  # a script answers "ok" only for an order that exists
         raise RuntimeError(f"script answered ok for order {order_id} without events")
     appended = int(reply[2])
-    observe_new_events(order.events[len(order.events) - appended :])
-    return order
+    observe_new_events(_entry_type(fields) for _, fields in entries[len(entries) - appended :])
+    return entries
+
+
+def _entry_type(fields: list[str] | dict[str, str]) -> EventType:
+    kind = fields["type"] if isinstance(fields, dict) else fields[fields[::2].index("type") * 2 + 1]
+    return _EVENT_TYPES.get(kind) or EventType(kind)
 
 
 def micros_to_datetime(value: str | None) -> datetime | None:

@@ -70,6 +70,9 @@ def fast_call(
     sources = [p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p]
     info_name = resolver.info_parameter.name if resolver.info_parameter else None
     info_class = config.info_class
+    function = resolver.wrapped_func
+    if not callable(function):
+        return None
 
     def run(source: Any, info: GraphQLResolveInfo[Any] | None, raw: dict[str, Any]) -> Any:
         kwargs = {python: convert(raw[name]) for name, python, convert in converters if name in raw}
@@ -80,9 +83,8 @@ def fast_call(
             assert info is not None  # asked for by needs_info
             strawberry_info = info_class(_raw_info=info, _field=field)
             kwargs[info_name] = strawberry_info
-        args = [source] if with_self else []
-        # get_result reads info only for a field without a resolver, never the case here.
-        return field.get_result(source, info=strawberry_info, args=args, kwargs=kwargs)
+        # What field.get_result does for a field with a resolver, without its two calls.
+        return function(source, **kwargs) if with_self else function(**kwargs)
 
     return FastCall(run, needs_info=info_name is not None)
 

@@ -33,6 +33,7 @@ from graphql import (
     SelectionSetNode,
     is_leaf_type,
 )
+from strawberry.types.field import StrawberryField
 
 from schema.arguments import FastCall
 
@@ -64,6 +65,7 @@ class Step:
     parent: GraphQLObjectType
     shape: Shape
     basic: bool  # a plain attribute: resolved without info or arguments
+    attribute: str | None  # a basic field read with getattr, as Strawberry's default resolver
     typename: bool = False  # __typename
     call: FastCall | None = (
         None  # the resolver with compiled argument conversion (schema/arguments.py)
@@ -109,6 +111,14 @@ def _name(operation: OperationDefinitionNode) -> str | None:
     return operation.name.value if operation.name else None
 
 
+def _attribute(definition: GraphQLField) -> str | None:
+    field = (definition.extensions or {}).get("strawberry-definition")
+    basic = getattr(definition.resolve, "_is_default", False)
+    if basic and isinstance(field, StrawberryField) and field.default_resolver is getattr:
+        return field.python_name
+    return None
+
+
 @dataclass
 class _Compiler:
     schema: GraphQLSchema
@@ -144,7 +154,7 @@ class _Compiler:
     def step(self, parent: GraphQLObjectType, node: FieldNode, key: str) -> Step:
         name = node.name.value
         if name == "__typename":
-            return Step(key, node, GraphQLField(parent), parent, Shape(False), True, True)
+            return Step(key, node, GraphQLField(parent), parent, Shape(False), True, None, True)
         definition = parent.fields.get(name)
         if definition is None:  # __schema and __type: introspection runs the generic path
             raise Unsupported(f"field {name}")
@@ -152,7 +162,7 @@ class _Compiler:
         basic = bool(getattr(resolve, "_is_default", False)) and not definition.args
         call = None if basic else self.calls(definition)
         shape = self.shape(definition.type, node)
-        return Step(key, node, definition, parent, shape, basic, call=call)
+        return Step(key, node, definition, parent, shape, basic, _attribute(definition), call=call)
 
     def collect(
         self, object_type: GraphQLObjectType, sets: list[SelectionSetNode]

@@ -31,9 +31,9 @@ async def test_listing_touches_only_the_entitys_index_and_its_orders_streams(
         touched.append(str(args[0]))
         return await read(command, *args)
 
-    async def spy_read_many(commands: list[tuple[object, ...]]) -> list[object]:
+    async def spy_read_many(commands: list[tuple[object, ...]], **options: bool) -> list[object]:
         touched.extend(str(command[1]) for command in commands)
-        return await read_many(commands)
+        return await read_many(commands, **options)
 
     monkeypatch.setattr(store, "read", spy_read)
     monkeypatch.setattr(store, "read_many", spy_read_many)
