@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -121,6 +122,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         reaper = None
         if settings.reservation_ttl:
             reaper = asyncio.create_task(reap_forever(store, settings.reservation_ttl))
+        # What startup made lives as long as the process: out of the collector's way, so a
+        # full collection walks only what requests leave behind (fewer long pauses in p99).
+        gc.collect()
+        gc.freeze()
         yield
         if reaper:
             reaper.cancel()

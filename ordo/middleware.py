@@ -57,6 +57,9 @@ class RequestContext:
     def __init__(self, app: ASGIApp, timeout: float) -> None:
         self.app = app
         self.timeout = timeout
+        # Bound once, after create_app configured logging: the module's lazy proxy would bind
+        # anew on every request line.
+        self.log = log.bind()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,7 +93,7 @@ class RequestContext:
             elapsed = time.perf_counter() - started
             child(HTTP_REQUESTS, route, str(status)).inc()
             child(HTTP_SECONDS, route).observe(elapsed)
-            log.info(
+            self.log.info(
                 "request",
                 method=scope["method"],
                 route=route,
