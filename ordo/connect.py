@@ -44,7 +44,9 @@ def _server(settings: Settings) -> Redis:
         settings.redis_url or "",
         max_connections=settings.redis_max_connections,
         timeout=settings.redis_timeout,
-        socket_timeout=settings.redis_timeout,
+        # No socket timeout: the Store bounds each whole call instead (call_timeout), one timer
+        # where redis-py would set one per write and per reply.
+        socket_timeout=None,
         socket_connect_timeout=settings.redis_timeout,
         decode_responses=True,
         retry=_retry(),
@@ -113,4 +115,9 @@ def connect(settings: Settings) -> Store:
             in_flight_timeout=settings.redis_timeout,
             durability=durability,
         )
-    return Store(_server(settings), embedded=False, durability=durability)
+    return Store(
+        _server(settings),
+        embedded=False,
+        durability=durability,
+        call_timeout=settings.redis_timeout,
+    )

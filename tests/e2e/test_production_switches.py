@@ -75,7 +75,7 @@ def test_sigterm_lets_an_in_flight_request_finish_before_exiting() -> None:
         with running(server):
             answers: list[httpx.Response] = []
             admin = redis.Redis(port=store.port, decode_responses=True)
-            admin.execute_command("CLIENT", "PAUSE", 2000, "WRITE")
+            admin.execute_command("CLIENT", "PAUSE", 1000, "WRITE")  # within the 2 s Redis timeout
             request = threading.Thread(
                 target=lambda: answers.append(
                     httpx.post(f"{server.url}/orders", json={}, timeout=20)
