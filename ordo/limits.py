@@ -9,6 +9,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from domain.errors import ErrorCode
 
 
+def header(scope: Scope, name: bytes) -> str:
+    """A request header's value ("" when absent), without building a dict of them all."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return ""
+
+
 class BodyLimit:
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -18,9 +26,14 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        declared = header(scope, b"content-length")
+        if declared.isdigit() and int(declared) > self.max_bytes:
             await _too_large(send)
+            return
+        if declared.isdigit() and not header(scope, b"transfer-encoding"):
+            # The HTTP server reads no more than a declared length (the rest would be the next
+            # request), so only a body without one (chunked) needs counting as it arrives.
+            await self.app(scope, receive, send)
             return
         # Bodies here are small JSON: reading it whole, bounded, is simpler than streaming.
         chunks: list[bytes] = []

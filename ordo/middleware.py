@@ -14,6 +14,7 @@ from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import ErrorCode
+from ordo.limits import header
 from resolvers.metrics import child
 
 log = structlog.get_logger("ordo.http")
@@ -39,13 +40,6 @@ def _new_request_id() -> str:
     return f"{_PROCESS_ID}{next(_COUNTER) & 0xFFFFFFFFFFFFFFFF:016x}"
 
 
-def _header(scope: Scope, name: bytes) -> str:
-    for key, value in scope["headers"]:
-        if key == name:
-            return str(value.decode("latin-1"))
-    return ""
-
-
 def route_of(path: str) -> str:
     """A bounded label: the route's template, never a raw id."""
     if path in _ROUTES:
@@ -65,7 +59,7 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = _header(scope, b"x-request-id")
+        given = header(scope, b"x-request-id")
         request_id = given if _INCOMING_ID.fullmatch(given) else _new_request_id()
         route = route_of(scope["path"])
         started = time.perf_counter()
