@@ -32,21 +32,24 @@ def events_from_entries(entries: list[Any]) -> list[Event]:
 
 
 _EVENT_TYPES = {kind.value: kind for kind in EventType}
+_WRITTEN = ["type", "data"]  # the field names of a stream entry, in the order XADD gets them
 
 
 def _event(entry_id: str, fields: list[str] | dict[str, str]) -> Event:
     """One stream entry. Every reply of every script goes through here, so it is kept lean:
     orjson for the data our scripts wrote with cjson, the event type by a dict lookup."""
-    values = (
-        fields if isinstance(fields, dict) else dict(zip(fields[::2], fields[1::2], strict=True))
-    )
+    if isinstance(fields, list) and fields[0:3:2] == _WRITTEN:  # as every script writes them
+        kind, data = fields[1], fields[3]
+    else:
+        pairs = fields if isinstance(fields, dict) else zip(fields[::2], fields[1::2], strict=True)
+        values = dict(pairs)
+        kind, data = values["type"], values["data"]
     millis = int(entry_id.partition("-")[0])
-    kind = values["type"]
     return Event(
         id=entry_id,
         type=_EVENT_TYPES.get(kind) or EventType(kind),
         at=datetime.fromtimestamp(millis / 1000, UTC),
-        data=orjson.loads(values["data"]),
+        data=orjson.loads(data),
     )
 
 
