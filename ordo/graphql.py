@@ -16,6 +16,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from ordo.graphiql import graphiql_page
+from ordo.headers import header, media_type
 from resolvers.store import Store
 from schema.build import build_schema
 from schema.context import Context
@@ -64,10 +65,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
         schema = self.schema
         if request.method != "POST" or not isinstance(schema, PreparedSchema):
             return None
-        headers = request.headers
-        media_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        accept = headers.get("accept", "")
-        if media_type != "application/json" or any(kind in accept for kind in _STREAMING):
+        accept = header(request.scope, b"accept")
+        if media_type(request.scope) != "application/json" or any(s in accept for s in _STREAMING):
             return None
         try:
             data = self.decode_json(await request.body())

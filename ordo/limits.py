@@ -7,14 +7,7 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import ErrorCode
-
-
-def header(scope: Scope, name: bytes) -> str:
-    """A request header's value ("" when absent), without building a dict of them all."""
-    for key, value in scope["headers"]:
-        if key == name:
-            return str(value.decode("latin-1"))
-    return ""
+from ordo.headers import header
 
 
 class BodyLimit:

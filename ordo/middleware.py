@@ -14,7 +14,7 @@ from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import ErrorCode
-from ordo.limits import header
+from ordo.headers import header
 from resolvers.metrics import child
 
 log = structlog.get_logger("ordo.http")

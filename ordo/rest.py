@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from domain.errors import ErrorCode, OrdoError
 from domain.order import Order, OrderStatus
 from domain.validation import invalid
+from ordo.headers import media_type
 from resolvers import orders
 from resolvers.store import Store
 
@@ -42,8 +43,7 @@ def error_response(code: ErrorCode, message: str) -> JSONResponse:
 
 async def json_body(request: Request, allowed: set[str]) -> dict[str, Any]:
     """The body as a JSON object of string fields; anything else is refused, naming why."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/json":
+    if media_type(request.scope) != "application/json":
         raise OrdoError(ErrorCode.UNSUPPORTED_MEDIA_TYPE)
     try:
         body = json.loads(await request.body())

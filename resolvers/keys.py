@@ -34,13 +34,18 @@ class Home:
         return self.tag[2:] if self.tag.startswith("p:") else None
 
 
+def _head(tag: str) -> str:
+    """What every key under the tag starts with."""
+    return f"{PREFIX}:{{{tag}}}:"
+
+
 def _key(tag: str, *parts: str) -> str:
-    return f"{PREFIX}:{{{tag}}}:{':'.join(parts)}"
+    return _head(tag) + ":".join(parts)
 
 
 def order_keys(home: Home, order_id: str) -> list[str]:
     """State hash, event stream, items hash: always in this order in a script's KEYS."""
-    head = f"{PREFIX}:{{{home.tag}}}:"  # built once: keys are made on every request's path
+    head = _head(home.tag)  # once for the three: keys are made on every request's path
     return [f"{head}order:{order_id}", f"{head}events:{order_id}", f"{head}items:{order_id}"]
 
 
@@ -50,7 +55,7 @@ def events_key(home: Home, order_id: str) -> str:
 
 def promo_keys(promo_id: str) -> list[str]:
     """Counters hash, used-by-user hash, open-by-user hash, open orders (sorted by time)."""
-    head = f"{PREFIX}:{{{Home.of_promo(promo_id).tag}}}:"
+    head = _head(Home.of_promo(promo_id).tag)
     return [f"{head}promo", f"{head}used", f"{head}open", f"{head}open-orders"]
 
 

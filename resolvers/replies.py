@@ -35,22 +35,32 @@ _EVENT_TYPES = {kind.value: kind for kind in EventType}
 _WRITTEN = ["type", "data"]  # the field names of a stream entry, in the order XADD gets them
 
 
-def _event(entry_id: str, fields: list[str] | dict[str, str]) -> Event:
+Fields = list[str] | dict[str, str]  # a stream entry's, raw or through redis-py's callback
+
+
+def _event(entry_id: str, fields: Fields) -> Event:
     """One stream entry. Every reply of every script goes through here, so it is kept lean:
     orjson for the data our scripts wrote with cjson, the event type by a dict lookup."""
-    if isinstance(fields, list) and fields[0:3:2] == _WRITTEN:  # as every script writes them
-        kind, data = fields[1], fields[3]
-    else:
-        pairs = fields if isinstance(fields, dict) else zip(fields[::2], fields[1::2], strict=True)
-        values = dict(pairs)
-        kind, data = values["type"], values["data"]
+    kind, data = _type_and_data(fields)
     millis = int(entry_id.partition("-")[0])
     return Event(
         id=entry_id,
-        type=_EVENT_TYPES.get(kind) or EventType(kind),
+        type=_event_type(kind),
         at=datetime.fromtimestamp(millis / 1000, UTC),
         data=orjson.loads(data),
     )
+
+
+def _type_and_data(fields: Fields) -> tuple[str, str]:
+    if isinstance(fields, list) and fields[0:3:2] == _WRITTEN:  # as every script writes them
+        return fields[1], fields[3]
+    pairs = fields if isinstance(fields, dict) else zip(fields[::2], fields[1::2], strict=True)
+    values = dict(pairs)
+    return values["type"], values["data"]
+
+
+def _event_type(kind: str) -> EventType:
+    return _EVENT_TYPES.get(kind) or EventType(kind)
 
 
 def order_from_entries(order_id: str, entries: list[Any]) -> Order | None:
@@ -76,13 +86,9 @@ def _new_events_counted(order_id: str, reply: Reply, path: Sequence[str]) -> lis
     if not entries:  # a script answers "ok" only for an order that exists
         raise RuntimeError(f"script answered ok for order {order_id} without events")
     appended = int(reply[2])
-    observe_new_events(_entry_type(fields) for _, fields in entries[len(entries) - appended :])
+    new = entries[len(entries) - appended :]
+    observe_new_events(_event_type(_type_and_data(fields)[0]) for _, fields in new)
     return entries
-
-
-def _entry_type(fields: list[str] | dict[str, str]) -> EventType:
-    kind = fields["type"] if isinstance(fields, dict) else fields[fields[::2].index("type") * 2 + 1]
-    return _EVENT_TYPES.get(kind) or EventType(kind)
 
 
 def micros_to_datetime(value: str | None) -> datetime | None:

@@ -22,6 +22,7 @@ from typing import Any
 from graphql import GraphQLField, GraphQLResolveInfo
 from strawberry.relay.types import GlobalID
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import _is_leaf_type, _is_optional_leaf_type
 from strawberry.types.base import (
     StrawberryList,
@@ -35,7 +36,6 @@ from strawberry.types.lazy_type import LazyType
 from strawberry.types.unset import UNSET
 
 Convert = Callable[[Any], Any]
-_BACKREF = "strawberry-definition"
 
 
 class Unconvertible(Exception):
@@ -51,7 +51,7 @@ class FastCall:
 def fast_call(
     definition: GraphQLField, config: StrawberryConfig, registry: Mapping[object, Any]
 ) -> FastCall | None:
-    field = (definition.extensions or {}).get(_BACKREF)
+    field = (definition.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if not isinstance(field, StrawberryField) or field.base_resolver is None or field.extensions:
         return None
     try:

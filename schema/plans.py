@@ -33,6 +33,7 @@ from graphql import (
     SelectionSetNode,
     is_leaf_type,
 )
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from schema.arguments import FastCall
@@ -65,11 +66,9 @@ class Step:
     parent: GraphQLObjectType
     shape: Shape
     basic: bool  # a plain attribute: resolved without info or arguments
-    attribute: str | None  # a basic field read with getattr, as Strawberry's default resolver
+    attribute: str | None = None  # a basic field read with getattr, as Strawberry's default
     typename: bool = False  # __typename
-    call: FastCall | None = (
-        None  # the resolver with compiled argument conversion (schema/arguments.py)
-    )
+    call: FastCall | None = None  # the resolver, arguments converted by schema/arguments.py
 
 
 @dataclass(frozen=True)
@@ -112,9 +111,9 @@ def _name(operation: OperationDefinitionNode) -> str | None:
 
 
 def _attribute(definition: GraphQLField) -> str | None:
-    field = (definition.extensions or {}).get("strawberry-definition")
-    basic = getattr(definition.resolve, "_is_default", False)
-    if basic and isinstance(field, StrawberryField) and field.default_resolver is getattr:
+    """The Python attribute a basic field's default resolver reads, if it is plain getattr."""
+    field = (definition.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if isinstance(field, StrawberryField) and field.default_resolver is getattr:
         return field.python_name
     return None
 
@@ -154,15 +153,17 @@ class _Compiler:
     def step(self, parent: GraphQLObjectType, node: FieldNode, key: str) -> Step:
         name = node.name.value
         if name == "__typename":
-            return Step(key, node, GraphQLField(parent), parent, Shape(False), True, None, True)
+            field = GraphQLField(parent)
+            return Step(key, node, field, parent, Shape(False), basic=True, typename=True)
         definition = parent.fields.get(name)
         if definition is None:  # __schema and __type: introspection runs the generic path
             raise Unsupported(f"field {name}")
-        resolve = definition.resolve
-        basic = bool(getattr(resolve, "_is_default", False)) and not definition.args
-        call = None if basic else self.calls(definition)
+        if definition.resolve is None:  # Strawberry gives every field one
+            raise Unsupported(f"field {name} without a resolver")
         shape = self.shape(definition.type, node)
-        return Step(key, node, definition, parent, shape, basic, _attribute(definition), call=call)
+        if getattr(definition.resolve, "_is_default", False) and not definition.args:
+            return Step(key, node, definition, parent, shape, True, _attribute(definition))
+        return Step(key, node, definition, parent, shape, False, call=self.calls(definition))
 
     def collect(
         self, object_type: GraphQLObjectType, sets: list[SelectionSetNode]

@@ -133,10 +133,7 @@ class Run:
         if step.call is not None:
             info = self.info(step, at) if step.call.needs_info else None
             return step.call.run(source, info, arguments)
-        resolve = step.definition.resolve
-        if resolve is None:
-            raise Unsupported("a field without a resolver")
-        return resolve(source, self.info(step, at), **arguments)
+        return step.definition.resolve(source, self.info(step, at), **arguments)  # type: ignore[misc]
 
     def failed(self, raw: Exception, step: Step, shape: Shape, at: Path) -> Any:
         if not isinstance(raw, _Nulled):

@@ -187,3 +187,15 @@ async def test_an_unavailable_store_answers_in_a_plan_as_in_the_generic_path(
         "status": 503,
     }
     assert planned[runs:] == [True] * 5 + [False] * 2  # the order query is run again
+
+
+@pytest.mark.parametrize(("value", "planned_runs"), [("true", True), ("false", False)])
+async def test_ordo_graphql_prepared_switches_the_plans(
+    value: str, planned_runs: bool, backend: str, redis_server: RedisServer, planned: list[bool]
+) -> None:
+    env = {"ORDO_ADMIN_TOKEN": ADMIN_TOKEN, "ORDO_GRAPHQL_PREPARED": value}
+    if backend == "redis":
+        env["ORDO_REDIS_URL"] = redis_server.url
+    async for app in _replay(create_app(load_settings(env))):
+        await app.send(Ask(promo_docs.CREATE_ORDER, {"input": {}}))
+    assert bool(planned) == planned_runs
