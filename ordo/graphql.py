@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import orjson
+from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
@@ -27,7 +28,17 @@ _POST_OPERATIONS = OperationType.from_http("POST")
 _STREAMING = ("multipart/mixed", "text/event-stream")
 
 
+class _RequestAdapter(StarletteRequestAdapter):
+    @property
+    def content_type(self) -> str:
+        # Media types are case-insensitive (RFC 9110 §8.3.1) and Strawberry compares them as
+        # sent: `Application/JSON` was refused here and answered by the prepared lane.
+        return media_type(self._request.scope)
+
+
 class OrdoGraphQL(GraphQL[Context, None]):
+    request_adapter_class = _RequestAdapter
+
     def __init__(
         self,
         store: Store,
@@ -53,9 +64,27 @@ class OrdoGraphQL(GraphQL[Context, None]):
         context: Context = UNSET,
         root_value: None = UNSET,
     ) -> Response | WebSocket:
-        if isinstance(request, Request) and (answer := await self._prepared(request)):
-            return answer
-        return await super().run(request, context, root_value)
+        try:
+            if isinstance(request, Request) and (answer := await self._prepared(request)):
+                return answer
+            return await super().run(request, context, root_value)
+        except HTTPException as refused:
+            # Strawberry answers a request it refuses in plain text; clients read GraphQL.
+            body = self.encode_json({"errors": [{"message": refused.reason}]})
+            return Response(body, refused.status_code, media_type="application/json")
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        # Strawberry checks query, variables and extensions but passes operationName on as
+        # sent; plans are looked up by it, so an object or a list there was a 500.
+        if isinstance(data, GraphQLRequestData) and not isinstance(data.operation_name, str | None):
+            raise HTTPException(
+                400,
+                "The GraphQL operation's `operationName` must be a string or null, if provided.",
+            )
+        return data
 
     async def _prepared(self, request: Request) -> Response | None:
         """A plain JSON POST of a document the schema holds a plan for, answered without
