@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import orjson
+import structlog
 from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
@@ -16,16 +18,19 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
+from domain.errors import ErrorCode
 from ordo.graphiql import graphiql_page
 from ordo.headers import header, media_type
 from resolvers.store import Store
 from schema.build import build_schema
 from schema.context import Context
-from schema.errors import masked
+from schema.errors import masked, should_mask
 from schema.prepared import PreparedSchema
 
 _POST_OPERATIONS = OperationType.from_http("POST")
 _STREAMING = ("multipart/mixed", "text/event-stream")
+
+log = structlog.get_logger("ordo.graphql")
 
 
 class _RequestAdapter(StarletteRequestAdapter):
@@ -154,6 +159,7 @@ class OrdoGraphQL(GraphQL[Context, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         if result.errors:
+            _log_faults(result.errors)
             result.errors = masked(result.errors)
         return await super().process_result(request, result)
 
@@ -167,6 +173,17 @@ class OrdoGraphQL(GraphQL[Context, None]):
         if _never_ran(response_data):
             sub_response.status_code = 400
         return super().create_response(response_data, sub_response)
+
+
+def _log_faults(errors: list[GraphQLError]) -> None:
+    """Server faults at error, the store's absence as a warning; a client's mistakes and
+    expected refusals not at all (the request line has their status). Never an error's
+    message: it quotes the document (and a bad variable's value)."""
+    for error in errors:
+        if should_mask(error):
+            log.error("graphql field failed", path=error.path, exc_info=error.original_error)
+        elif (error.extensions or {}).get("code") == ErrorCode.UNAVAILABLE.name:
+            log.warning("store unavailable", path=error.path)
 
 
 def _never_ran(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:

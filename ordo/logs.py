@@ -2,8 +2,8 @@
 
 ordo's own lines take structlog's native path (a filtering bound logger writing rendered JSON
 straight to stderr): measured here at ~9 µs a line against ~24 µs through stdlib logging,
-which matters for the one line per request. Libraries' stdlib loggers (uvicorn, Strawberry's
-error log) are rendered as the same JSON by a stdlib formatter.
+which matters for the one line per request. Libraries' stdlib loggers (uvicorn) are rendered
+as the same JSON by a stdlib formatter.
 
 The request id is bound per request (contextvars) and shows on every line logged within it.
 Tokens and request bodies are never logged.
@@ -52,7 +52,7 @@ def configure_logging(level: int = logging.INFO) -> None:
         logger_factory=structlog.WriteLoggerFactory(_Stderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(_Stderr())
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[*_SHARED, structlog.stdlib.add_logger_name],
@@ -68,6 +68,9 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
     # One line per request comes from ordo's own middleware, with the request id.
     logging.getLogger("uvicorn.access").disabled = True
+    # Strawberry logs every GraphQL error at error, the document's text included (a
+    # GraphQLError prints its source), client mistakes alike: ordo/graphql.py logs the faults.
+    logging.getLogger("strawberry.execution").disabled = True
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
