@@ -38,7 +38,7 @@ from domain.validation import MAX_COUNT
 from ordo.connect import connect
 from ordo.settings import load_settings
 from resolvers import orders, promos, users
-from resolvers.keys import Home, order_keys, promo_keys
+from resolvers.keys import Home, order_promo_keys, promo_keys
 from resolvers.scripts import source
 from tests.support import OrdoServer, RedisCluster, RedisServer, running
 
@@ -86,7 +86,7 @@ async def seed(url: str, promo_ids: list[str]) -> str:
 def reserve_command(sha: str, promo_id: str) -> list[str]:
     """EVALSHA of create_order: a new order (and user) per call, as bench/runner.py's floor."""
     order_id = "cb-__rand_int__"
-    keys = order_keys(Home.of_promo(promo_id), order_id) + promo_keys(promo_id)
+    keys = order_promo_keys(Home.of_promo(promo_id), order_id)
     return ["EVALSHA", sha, str(len(keys)), *keys, order_id, promo_id, "cbu-__rand_int__", CREATED]
 
 

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from resolvers.replies import is_refusal
 from resolvers.scripts import source
 from resolvers.store import Store
 
@@ -96,9 +97,5 @@ async def _send(client: Any, template: Template, id_sets: list[dict[str, str]]) 
             args = [template.swap(arg, ids) for arg in call.args]
             pipe.evalsha(template.shas[call.script], len(keys), *keys, *args)
     replies = await pipe.execute(raise_on_error=False)
-    # Fresh ids never conflict, so any refusal ('err', code, field) or error is a failure.
-    return sum(
-        1
-        for reply in replies
-        if isinstance(reply, Exception) or (isinstance(reply, list) and reply[0] == "err")
-    )
+    # Fresh ids never conflict, so any refusal or error is a failure.
+    return sum(1 for reply in replies if isinstance(reply, Exception) or is_refusal(reply))

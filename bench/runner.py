@@ -24,7 +24,7 @@ from bench.seed import Seeded, open_store, seed
 from bench.stack import FloorServer
 from domain.validation import MAX_COUNT
 from resolvers import promos
-from resolvers.keys import Home, order_keys, promo_keys
+from resolvers.keys import Home, order_promo_keys, promo_keys
 from resolvers.scripts import source
 from resolvers.store import Store
 from tests.support import ADMIN_TOKEN, OrdoServer, RedisServer, running
@@ -184,7 +184,7 @@ class Runner:
             sha = await store.client.script_load(source("create_order"))
             before = await _locked(store)
             order_id = "rb-__rand_int__"  # a new order id (and user) per call: -r randomises
-            keys = order_keys(Home.of_promo(REDIS_PROMO), order_id) + promo_keys(REDIS_PROMO)
+            keys = order_promo_keys(Home.of_promo(REDIS_PROMO), order_id)
             created = json.dumps({"entityId": None, "type": None})  # as resolvers/orders.py
             args = [order_id, REDIS_PROMO, "rbu-__rand_int__", created]
             command = ["EVALSHA", sha, str(len(keys)), *keys, *args]

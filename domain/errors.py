@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 
+from domain.order import OrderStatus
+
 
 class ErrorCode(enum.Enum):
     INVALID_INPUT = 400
@@ -70,6 +72,20 @@ _MESSAGES = {
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: "only application/json is supported",
     ErrorCode.UNAVAILABLE: "the store is unavailable",
 }
+
+
+# SPEC §3.2, the one rule in Python (lua/lib/prelude.lua's not_open_code is Lua's): the code
+# refusing a change that needs the order OPEN.
+_NOT_OPEN = {
+    OrderStatus.DECLINED: ErrorCode.ORDER_DECLINED,
+    OrderStatus.COMPLETED: ErrorCode.ORDER_CLOSED,
+    OrderStatus.CANCELLED: ErrorCode.ORDER_CLOSED,
+}
+
+
+def not_open_code(status: OrderStatus) -> ErrorCode | None:
+    """None for an OPEN order."""
+    return _NOT_OPEN.get(status)
 
 
 class OrdoError(Exception):

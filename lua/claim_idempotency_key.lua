@@ -9,9 +9,9 @@ local fingerprint, order_id, ttl_seconds = ARGV[1], ARGV[2], ARGV[3]
 local current = redis.call('HMGET', idempotency_key, 'fingerprint', 'orderId', 'failed')
 if current[1] then
   if current[1] ~= fingerprint then
-    return {'reused'}
+    return refused('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey')
   end
-  return {'existing', current[2]}
+  return reply('existing', current[2])
 end
 if current[3] == fingerprint then
   order_id = current[2]
@@ -19,4 +19,4 @@ end
 redis.call('DEL', idempotency_key)
 redis.call('HSET', idempotency_key, 'fingerprint', fingerprint, 'orderId', order_id)
 redis.call('EXPIRE', idempotency_key, ttl_seconds)
-return {'claimed', order_id}
+return reply('claimed', order_id)

@@ -12,13 +12,13 @@ local generation = tonumber(redis.call('GET', generation_key) or '0')
 local replaced = current == replaces
   and (replaces_generation == '' or tonumber(replaces_generation) == generation)
 if current and not replaced then
-  return {current, generation}
+  return ok(current, generation)
 end
 if redis.call('EXISTS', own_order_key) == 1 then
-  return {own_home, generation}
+  return ok(own_home, generation)
 end
 if current then
   generation = redis.call('INCR', generation_key)
 end
 redis.call('SET', home_key, home)
-return {home, generation}
+return ok(home, generation)

@@ -1,7 +1,7 @@
 #!lua
 -- OPEN -> COMPLETED; a promo order redeems its activation (also after the promo's endsAt).
 local order_key, events_key = KEYS[1], KEYS[2]
-local promo_key, used_key, open_key, open_orders_key = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local promo_key, used_key, open_key, open_orders_key = KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local order_id = ARGV[1]
 
 local status, promo_id, user_id = order_state(order_key)

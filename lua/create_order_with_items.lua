@@ -26,32 +26,30 @@ end
 
 local order = redis.call('HMGET', order_key, 'status', 'entityId', 'type', 'promoId', 'userId')
 if order[1] then
-  if order[1] == 'DECLINED' then
-    return error_reply('ORDER_DECLINED', 'orderId')
-  end
-  if order[1] ~= 'OPEN' then
-    return error_reply('ORDER_CLOSED', 'orderId')
+  local not_open = not_open_code(order[1])
+  if not_open then
+    return refused(not_open, 'orderId')
   end
   if order[2] ~= entity_id or order[3] ~= type_json or order[4] ~= promo_id
       or order[5] ~= user_id or not same_active_items() then
-    return error_reply('ORDER_CONFLICT', 'orderId')
+    return refused('ORDER_CONFLICT', 'orderId')
   end
   return order_reply(events_key)
 end
 if generation <= tonumber(redis.call('GET', fence_key) or '-1') then
-  return {'fenced'}
+  return reply('fenced')
 end
-if promo_key then
+if promo_id ~= '' then
   local refusal = reserve_refusal(promo_key, used_key, open_key, user_id)
   if refusal then
-    return error_reply(refusal, 'promo.promoId')
+    return refused(refusal, 'promo.promoId')
   end
 end
 
 redis.call('HSET', order_key, 'status', 'OPEN', 'entityId', entity_id, 'kind', kind,
   'type', type_json, 'promoId', promo_id, 'userId', user_id)
 append_event(events_key, 'ORDER_CREATED', created_data)
-if promo_key then
+if promo_id ~= '' then
   reserve(promo_key, open_key, open_orders_key, events_key, promo_id, user_id, order_id)
 end
 for _, item in ipairs(items) do

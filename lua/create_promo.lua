@@ -4,7 +4,7 @@ local promo_key = KEYS[1]
 local count, per_user_count, starts_at, ends_at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 
 if redis.call('EXISTS', promo_key) == 1 then
-  return error_reply('PROMO_EXISTS', 'promoId')
+  return refused('PROMO_EXISTS', 'promoId')
 end
 redis.call('HSET', promo_key, 'count', count, 'perUserCount', per_user_count, 'lockedCount', 0)
 if starts_at ~= '' then
@@ -13,4 +13,4 @@ end
 if ends_at ~= '' then
   redis.call('HSET', promo_key, 'endsAt', ends_at)
 end
-return {'ok', redis.call('HGETALL', promo_key)}
+return ok(redis.call('HGETALL', promo_key))

@@ -3,4 +3,4 @@
 local user_key = KEYS[1]
 
 redis.call('SET', user_key, '1', 'NX')
-return 'ok'
+return ok()

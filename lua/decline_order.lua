@@ -2,12 +2,12 @@
 -- OPEN -> DECLINED (a soft delete that restore_order undoes); a promo order releases its
 -- reservation. Any other state, or no order at all, is answered without change.
 local order_key, events_key = KEYS[1], KEYS[2]
-local promo_key, open_key, open_orders_key = KEYS[4], KEYS[6], KEYS[7]
+local promo_key, used_key, open_key, open_orders_key = KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local order_id = ARGV[1]
 
 local status, promo_id, user_id = order_state(order_key)
 if not status then
-  return {'none'}
+  return reply('absent')
 end
 if status ~= 'OPEN' then
   return order_reply(events_key)

@@ -3,16 +3,16 @@
 -- back. Rechecked here, atomically, so a reaper racing a client (or another reaper) can only
 -- act on an order that is still OPEN and still stale.
 local order_key, events_key = KEYS[1], KEYS[2]
-local promo_key, open_key, open_orders_key = KEYS[4], KEYS[6], KEYS[7]
+local promo_key, used_key, open_key, open_orders_key = KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local order_id, ttl_us = ARGV[1], tonumber(ARGV[2])
 
 local reserved_at = tonumber(redis.call('ZSCORE', open_orders_key, order_id))
 if not reserved_at or reserved_at > now_us() - ttl_us then
-  return {'skip'}
+  return reply('skipped')
 end
 local status, promo_id, user_id = order_state(order_key)
 if status ~= 'OPEN' then
-  return {'skip'}
+  return reply('skipped')
 end
 
 release(promo_key, open_key, open_orders_key, events_key, promo_id, user_id, order_id,

@@ -6,9 +6,9 @@ local order_key, fence_key = KEYS[1], KEYS[2]
 local generation = tonumber(ARGV[1])
 
 if redis.call('EXISTS', order_key) == 1 then
-  return 'exists'
+  return reply('present')
 end
 if generation > tonumber(redis.call('GET', fence_key) or '-1') then
   redis.call('SET', fence_key, generation)
 end
-return 'fenced'
+return reply('fenced')

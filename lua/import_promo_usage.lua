@@ -3,21 +3,19 @@
 -- order here. A user's count is written only where none is recorded yet, so a second import
 -- changes nothing; every user is checked before anything is written.
 local promo_key, used_key, open_key = KEYS[1], KEYS[2], KEYS[3]
-local users = {}
-for i = 1, #ARGV, 2 do
-  users[#users + 1] = {id = ARGV[i], used = tonumber(ARGV[i + 1])}
-end
+local users = records(ARGV, 1, #ARGV / 2, {'id', 'used'})
 
 if redis.call('EXISTS', promo_key) == 0 then
-  return error_reply('PROMO_NOT_FOUND', 'promoId')
+  return refused('PROMO_NOT_FOUND', 'promoId')
 end
 local per_user = tonumber(redis.call('HGET', promo_key, 'perUserCount'))
 local fresh = {}
 for _, user in ipairs(users) do
   if redis.call('HEXISTS', used_key, user.id) == 0 then
     local open = tonumber(redis.call('HGET', open_key, user.id) or '0')
+    user.used = tonumber(user.used)
     if user.used < 0 or user.used + open > per_user then
-      return error_reply('PROMO_USER_LIMIT', 'users')
+      return refused('PROMO_USER_LIMIT', 'users')
     end
     fresh[#fresh + 1] = user
   end
@@ -27,4 +25,4 @@ end
 for _, user in ipairs(fresh) do
   redis.call('HINCRBY', used_key, user.id, user.used)
 end
-return {'ok', #fresh}
+return ok(#fresh)

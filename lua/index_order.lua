@@ -8,8 +8,8 @@ local order_id, home, generation = ARGV[1], ARGV[2], tonumber(ARGV[3])
 
 local recorded = redis.call('HGET', entity_claims_key, order_id)
 if recorded and tonumber(string.match(recorded, '^%d+')) > generation then
-  return 'stale'
+  return reply('stale')
 end
 redis.call('HSET', entity_orders_key, order_id, home)
 redis.call('HSET', entity_claims_key, order_id, generation .. ' ' .. redis.call('TIME')[1])
-return 'ok'
+return ok()

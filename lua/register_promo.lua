@@ -5,4 +5,4 @@ local registry_key = KEYS[1]
 local promo_id = ARGV[1]
 
 redis.call('SADD', registry_key, promo_id)
-return 'ok'
+return ok()

@@ -9,4 +9,4 @@ if current[1] and current[2] == order_id then
   redis.call('HSET', idempotency_key, 'failed', current[1])
   redis.call('HDEL', idempotency_key, 'fingerprint')
 end
-return 'ok'
+return ok()

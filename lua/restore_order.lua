@@ -1,23 +1,23 @@
 #!lua
 -- DECLINED -> OPEN; a promo order must reserve again, or it stays DECLINED.
 local order_key, events_key = KEYS[1], KEYS[2]
-local promo_key, used_key, open_key, open_orders_key = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local promo_key, used_key, open_key, open_orders_key = KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local order_id = ARGV[1]
 
 local status, promo_id, user_id = order_state(order_key)
 if not status then
-  return error_reply('ORDER_NOT_FOUND_FOR_RESTORE', 'orderId')
+  return refused('ORDER_NOT_FOUND_FOR_RESTORE', 'orderId')
 end
 if status == 'OPEN' then
   return order_reply(events_key)
 end
 if status ~= 'DECLINED' then
-  return error_reply('ORDER_CLOSED', 'orderId')
+  return refused(not_open_code(status), 'orderId')
 end
 if promo_id ~= '' then
   local refusal = reserve_refusal(promo_key, used_key, open_key, user_id)
   if refusal then
-    return error_reply(refusal, 'orderId')
+    return refused(refusal, 'orderId')
   end
 end
 

@@ -6,8 +6,8 @@ local order_id, generation = ARGV[1], tonumber(ARGV[2])
 
 local recorded = redis.call('HGET', entity_claims_key, order_id)
 if tonumber(recorded and string.match(recorded, '^%d+') or '0') ~= generation then
-  return 'kept'
+  return reply('kept')
 end
 redis.call('HDEL', entity_orders_key, order_id)
 redis.call('HDEL', entity_claims_key, order_id)
-return 'dropped'
+return reply('dropped')

@@ -3,41 +3,36 @@
 -- Idempotent: cancelled items are skipped, identical present items are skipped.
 local order_key, events_key, items_key = KEYS[1], KEYS[2], KEYS[3]
 local order_id, expected_version, kind, type_json = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local updated_data, cancel_count = ARGV[5], tonumber(ARGV[6])
-local cancel_ids = {}
-for i = 7, 6 + cancel_count do
-  cancel_ids[#cancel_ids + 1] = ARGV[i]
-end
-local items = item_args(ARGV, 8 + cancel_count, tonumber(ARGV[7 + cancel_count]))
+local updated_data, cancel_count, add_count = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+local cancel_ids = slice(ARGV, 8, 7 + cancel_count)
+local items = item_args(ARGV, 8 + cancel_count, add_count)
 
 local order = redis.call('HMGET', order_key, 'status', 'kind', 'type')
 local status, current_kind, current_type = order[1], order[2], order[3]
 if not status then
-  return error_reply('ORDER_NOT_FOUND', 'orderId')
+  return refused('ORDER_NOT_FOUND', 'orderId')
 end
 local cancelled = #cancel_ids > 0 and redis.call('HMGET', items_key, unpack(cancel_ids)) or {}
 for i = 1, #cancel_ids do
   if not cancelled[i] then
-    return error_reply('ITEM_NOT_FOUND', 'cancelItemIds.' .. (i - 1))
+    return refused('ITEM_NOT_FOUND', 'cancelItemIds.' .. (i - 1))
   end
 end
-if status == 'DECLINED' then
-  return error_reply('ORDER_DECLINED', 'orderId')
-end
-if status ~= 'OPEN' then
-  return error_reply('ORDER_CLOSED', 'orderId')
+local not_open = not_open_code(status)
+if not_open then
+  return refused(not_open, 'orderId')
 end
 if expected_version ~= '' and redis.call('XLEN', events_key) ~= tonumber(expected_version) then
-  return error_reply('VERSION_CONFLICT', 'expectedVersion')
+  return refused('VERSION_CONFLICT', 'expectedVersion')
 end
 if kind ~= '' and kind ~= current_kind then
-  return error_reply('TYPE_KIND_CHANGE', 'type')
+  return refused('TYPE_KIND_CHANGE', 'type')
 end
 local present = {}
 for i, item in ipairs(items) do
   present[i] = redis.call('HGET', items_key, item.id)
   if present[i] and string.sub(present[i], 3) ~= item.fp then
-    return error_reply('ITEM_ID_REUSED', 'addItems.' .. (i - 1) .. '.orderItemId')
+    return refused('ITEM_ID_REUSED', 'addItems.' .. (i - 1) .. '.orderItemId')
   end
 end
 

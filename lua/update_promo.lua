@@ -13,16 +13,16 @@ local function merged(field, arg)
 end
 
 if redis.call('EXISTS', promo_key) == 0 then
-  return error_reply('PROMO_NOT_FOUND', 'promoId')
+  return refused('PROMO_NOT_FOUND', 'promoId')
 end
 local count = tonumber(merged('count', count_arg))
 local starts_at, ends_at = merged('startsAt', starts_arg), merged('endsAt', ends_arg)
 if starts_at and ends_at and tonumber(starts_at) >= tonumber(ends_at) then
-  return error_reply('INVALID_INPUT', 'endsAt')
+  return refused('INVALID_INPUT', 'endsAt')
 end
 -- Compared here, in the script that writes, so a concurrent reserve cannot slip between.
 if count < tonumber(redis.call('HGET', promo_key, 'lockedCount')) then
-  return error_reply('PROMO_COUNT_BELOW_LOCKED', 'count')
+  return refused('PROMO_COUNT_BELOW_LOCKED', 'count')
 end
 
 redis.call('HSET', promo_key, 'count', count)
@@ -33,4 +33,4 @@ for field, value in pairs({startsAt = starts_at or false, endsAt = ends_at or fa
     redis.call('HDEL', promo_key, field)
   end
 end
-return {'ok', redis.call('HGETALL', promo_key)}
+return ok(redis.call('HGETALL', promo_key))

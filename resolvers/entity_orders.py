@@ -8,14 +8,21 @@ from datetime import date
 
 from domain.codec import canonical_json, item_fingerprint, item_to_json, type_kind, type_to_json
 from domain.commands import RawItem, RawType
-from domain.errors import ErrorCode, OrdoError
+from domain.errors import ErrorCode, OrdoError, not_open_code
 from domain.order import Order, OrderItem, OrderStatus, OrderType, PromoActivation
 from domain.validation import check_count, check_id, check_ids, parse_items, parse_type
 from resolvers import homes
-from resolvers.keys import Home, entity_orders_key, events_key, fence_key, order_and_promo_keys
+from resolvers.keys import (
+    Home,
+    entity_orders_key,
+    events_key,
+    items_create_keys,
+    order_keys,
+    order_promo_keys,
+)
 from resolvers.metrics import measured
 from resolvers.orders import ensure_promo_exists, locate, read_order
-from resolvers.replies import order_from_entries, order_from_reply
+from resolvers.replies import Outcome, order_from_entries, order_from_reply, order_unless
 from resolvers.store import Store
 from resolvers.users import ensure_user_known
 
@@ -23,7 +30,8 @@ INPUT = ("input",)
 
 
 def _item_args(items: Sequence[OrderItem]) -> list[str | int]:
-    args: list[str | int] = [len(items)]
+    """A triple per item: id, content fingerprint (what scripts compare), ITEM_ADDED data."""
+    args: list[str | int] = []
     for item in items:
         data = json.dumps({"item": item_to_json(item)})
         args += [item.order_item_id, item_fingerprint(item), data]
@@ -65,16 +73,15 @@ async def create_order_with_items(
     created = json.dumps({"entityId": entity_id, "type": type_to_json(order_type)})
     args: list[str | int] = [order_id, entity_id, kind, content]
     args += [promo.promo_id, promo.user_id] if promo else ["", ""]
-    keys = order_and_promo_keys(home, order_id)
-    keys.insert(3, fence_key(home, order_id))
-    item_args = _item_args(items)
+    keys = items_create_keys(home, order_id)
+    item_args = [len(items), *_item_args(items)]
     held: homes.Claim | None = None
     for _ in range(homes.TAKEOVERS):
         held = await _settle_home(store, order_id, entity_id, home, stale=held)
         all_args = [*args, created, held.generation, *item_args]
         reply = await store.run("create_order_with_items", keys, all_args)
-        if reply != ["fenced"]:
-            return order_from_reply(order_id, reply, INPUT)
+        if order := order_unless(Outcome.FENCED, order_id, reply, INPUT):
+            return order
         # Another create took the claim over since this one held it: claim again.
     raise OrdoError(ErrorCode.ORDER_CONFLICT, field=[*INPUT, "orderId"])
 
@@ -100,12 +107,8 @@ async def _exists_elsewhere(store: Store, existing: Order | None, home: Home) ->
     but a promo asked for that does not exist is reported first (404 outranks 409, §3.1)."""
     if home.promo_id is not None:
         await ensure_promo_exists(store, home.promo_id, [*INPUT, "promo", "promoId"])
-    status = existing.status if existing else OrderStatus.OPEN
-    code = {
-        OrderStatus.DECLINED: ErrorCode.ORDER_DECLINED,
-        OrderStatus.OPEN: ErrorCode.ORDER_CONFLICT,
-    }.get(status, ErrorCode.ORDER_CLOSED)
-    return OrdoError(code, field=[*INPUT, "orderId"])
+    code = not_open_code(existing.status) if existing else None
+    return OrdoError(code or ErrorCode.ORDER_CONFLICT, field=[*INPUT, "orderId"])
 
 
 @measured("updateOrder")
@@ -129,9 +132,9 @@ async def update_order(
         check_count(expected_version, [*INPUT, "expectedVersion"])
     home = await locate(store, order_id)
     version = "" if expected_version is None else str(expected_version)
-    args: list[str | int] = [order_id, version, *_type_args(order_type), len(cancel_ids)]
-    args += [*cancel_ids, *_item_args(add_items)]
-    reply = await store.run("update_order", order_and_promo_keys(home, order_id), args)
+    args: list[str | int] = [order_id, version, *_type_args(order_type)]
+    args += [len(cancel_ids), len(add_items), *cancel_ids, *_item_args(add_items)]
+    reply = await store.run("update_order", order_keys(home, order_id), args)
     return order_from_reply(order_id, reply, INPUT)
 
 
@@ -140,15 +143,15 @@ async def decline_order(store: Store, order_id: str) -> Order | None:
     """Unknown order: no error, no order (the seed names no failure of decline)."""
     check_id(order_id, ["orderId"])
     home = await locate(store, order_id)
-    reply = await store.run("decline_order", order_and_promo_keys(home, order_id), [order_id])
-    return None if reply[0] == "none" else order_from_reply(order_id, reply)
+    reply = await store.run("decline_order", order_promo_keys(home, order_id), [order_id])
+    return order_unless(Outcome.ABSENT, order_id, reply)
 
 
 @measured("restoreOrder")
 async def restore_order(store: Store, order_id: str) -> Order:
     check_id(order_id, ["orderId"])
     home = await locate(store, order_id)
-    reply = await store.run("restore_order", order_and_promo_keys(home, order_id), [order_id])
+    reply = await store.run("restore_order", order_promo_keys(home, order_id), [order_id])
     return order_from_reply(order_id, reply)
 
 

@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from domain.errors import ErrorCode, OrdoError
 from resolvers.keys import (
     Home,
-    entity_claims_key,
-    entity_orders_key,
-    fence_key,
+    entity_index_keys,
+    fence_keys,
+    home_claim_keys,
     home_generation_key,
-    home_key,
-    order_keys,
 )
+from resolvers.replies import Outcome, reply_of
 from resolvers.store import Call, Store
 
 TAKEOVERS = 5  # claims taken from one another by concurrent creates before giving up
@@ -52,12 +51,11 @@ def claim_call(order_id: str, home: Home, replaces: Claim | Home | None = None) 
     """The claim script's call. `replaces`: a claim whose home was fenced (a Home alone, as
     older callers give it, takes over whatever generation the claim has)."""
     own = Home.of_order(order_id)
-    keys = [home_key(order_id), order_keys(own, order_id)[0], home_generation_key(order_id)]
     replaced = replaces.home if isinstance(replaces, Claim) else replaces
     generation = str(replaces.generation) if isinstance(replaces, Claim) else ""
     return (
         "claim_order_home",
-        keys,
+        home_claim_keys(order_id),
         [home.tag, own.tag, replaced.tag if replaced else "", generation],
     )
 
@@ -65,15 +63,16 @@ def claim_call(order_id: str, home: Home, replaces: Claim | Home | None = None) 
 async def claim(
     store: Store, order_id: str, home: Home, replaces: Claim | Home | None = None
 ) -> Claim:
-    tag, generation = await store.run(*claim_call(order_id, home, replaces))
+    raw = await store.run(*claim_call(order_id, home, replaces))
+    tag, generation = reply_of(raw).payload  # the home recorded, and its generation
     return Claim(Home(tag), int(generation))
 
 
 async def fence(store: Store, order_id: str, held: Claim) -> bool:
     """Refuse, at the claim's home, every create still carrying its generation. False: the
     order already lives there, so the claim must stay."""
-    keys = [order_keys(held.home, order_id)[0], fence_key(held.home, order_id)]
-    return bool(await store.run("fence_order_home", keys, [held.generation]) == "fenced")
+    raw = await store.run("fence_order_home", fence_keys(held.home, order_id), [held.generation])
+    return reply_of(raw).outcome is Outcome.FENCED
 
 
 async def hold(store: Store, order_id: str, home: Home, stale: Claim | None = None) -> Claim:
@@ -90,8 +89,10 @@ async def hold(store: Store, order_id: str, home: Home, stale: Claim | None = No
 
 
 async def index(store: Store, entity_id: str, order_id: str, held: Claim) -> None:
-    keys = [entity_orders_key(entity_id), entity_claims_key(entity_id)]
-    await store.run("index_order", keys, [order_id, held.home.tag, held.generation])
+    raw = await store.run(
+        "index_order", entity_index_keys(entity_id), [order_id, held.home.tag, held.generation]
+    )
+    reply_of(raw)  # STALE: a newer claim's entry is there, which stays
 
 
 async def drop_stale_entries(
@@ -107,7 +108,8 @@ async def drop_stale_entries(
     """
     listed = {**missing, **foreign}
     ids = list(listed)
-    index, claims = entity_orders_key(entity_id), entity_claims_key(entity_id)
+    keys = entity_index_keys(entity_id)
+    index, claims = keys
     homes, entries, (now, _), *claimed = await store.read_many(
         [("HMGET", index, *ids), ("HMGET", claims, *ids), ("TIME",)]
         + [("GET", home_generation_key(order_id)) for order_id in ids]
@@ -120,7 +122,7 @@ async def drop_stale_entries(
         if order_id in foreign or await _never_written(
             store, order_id, held, int(current or 0), int(now) - written
         ):
-            await store.run("unindex_order", [index, claims], [order_id, generation])
+            reply_of(await store.run("unindex_order", keys, [order_id, generation]))
 
 
 async def _never_written(store: Store, order_id: str, held: Claim, current: int, age: int) -> bool:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.errors import ErrorCode, OrdoError
-from resolvers.keys import idempotency_key
+from resolvers.keys import idempotency_keys
+from resolvers.replies import Outcome, reply_of
 from resolvers.store import Store
 
 TTL_SECONDS = 24 * 60 * 60
@@ -24,15 +24,19 @@ class Claim:
 
 
 async def claim(store: Store, key: str, fingerprint: str, order_id: str) -> Claim:
-    reply = await store.run(
-        "claim_idempotency_key", [idempotency_key(key)], [fingerprint, order_id, TTL_SECONDS]
+    """The key's order id; IDEMPOTENCY_KEY_REUSED if it was bound to another input."""
+    raw = await store.run(
+        "claim_idempotency_key", idempotency_keys(key), [fingerprint, order_id, TTL_SECONDS]
     )
-    if reply[0] == "reused":
-        raise OrdoError(ErrorCode.IDEMPOTENCY_KEY_REUSED, field=["input", "idempotencyKey"])
-    return Claim(key, reply[1], claimed=reply[0] == "claimed")
+    reply = reply_of(raw, ["input"])
+    (bound,) = reply.payload
+    return Claim(key, bound, claimed=reply.outcome is Outcome.CLAIMED)
 
 
 async def forget(store: Store, held: Claim) -> None:
     """A request that failed is not remembered."""
     if held.claimed:
-        await store.run("release_idempotency_key", [idempotency_key(held.key)], [held.order_id])
+        raw = await store.run(
+            "release_idempotency_key", idempotency_keys(held.key), [held.order_id]
+        )
+        reply_of(raw)

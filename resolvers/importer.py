@@ -20,8 +20,8 @@ from domain.order import PromoActivation
 from domain.seed import SeedPromo, SeedRefused, read_plain_order, read_promo, read_user
 from resolvers import orders as order_ops
 from resolvers import promos, users
-from resolvers.keys import promo_keys, user_key
-from resolvers.replies import checked, promo_from_fields
+from resolvers.keys import promo_keys, promo_usage_keys, user_key
+from resolvers.replies import promo_from_fields, reply_of
 from resolvers.store import Store
 
 Labeled = tuple[str, Any]  # where a document came from ("promos.json #3"), the document
@@ -165,7 +165,7 @@ async def _create_promo(store: Store, promo: SeedPromo) -> bool:
         if error.code is not ErrorCode.PROMO_EXISTS:
             raise
     stored = promo_from_fields(
-        promo.promo_id, await store.read("HGETALL", promo_keys(promo.promo_id)[0])
+        promo.promo_id, await store.read("HGETALL", promo_keys(promo.promo_id).promo_key)
     )
     if stored.per_user_count != promo.per_user_count:
         raise _Refused(f"promo exists with perUserCount {stored.per_user_count}") from None
@@ -177,5 +177,6 @@ async def _import_usage(store: Store, promo: SeedPromo) -> int:
     if not promo.used:
         return 0
     args: list[str | int] = [value for pair in promo.used for value in pair]
-    reply = await store.run("import_promo_usage", promo_keys(promo.promo_id)[:3], args)
-    return int(checked(reply, ["users"])[1])
+    raw = await store.run("import_promo_usage", promo_usage_keys(promo.promo_id), args)
+    (written,) = reply_of(raw).payload
+    return int(written)

@@ -4,11 +4,30 @@ An order lives under its *home* tag: its promo's (`p:<promoId>`) when it holds a
 reserve can check the counters and write the order atomically; its entity's (`e:<entityId>`);
 or its own (`o:<orderId>`). `home_key` (in the order's own slot) records a home other than its
 own, so an order can be found by id alone.
+
+Each script's KEYS are built here, as its layout (resolvers/layouts.py); the single-key
+functions serve reads and the layouts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from resolvers.layouts import (
+    EntityIndexKeys,
+    FenceKeys,
+    HomeClaimKeys,
+    IdempotencyKeys,
+    ItemsCreateKeys,
+    OrderKeys,
+    OrderPromoKeys,
+    PromoCounterKeys,
+    PromoKeys,
+    PromoUsageKeys,
+    RegistryKeys,
+    UserKeys,
+)
 
 PREFIX = "ordo"
 
@@ -43,25 +62,87 @@ def _key(tag: str, *parts: str) -> str:
     return _head(tag) + ":".join(parts)
 
 
-def order_keys(home: Home, order_id: str) -> list[str]:
-    """State hash, event stream, items hash: always in this order in a script's KEYS."""
+def order_keys(home: Home, order_id: str) -> OrderKeys:
+    """State hash, event stream, items hash."""
     head = _head(home.tag)  # once for the three: keys are made on every request's path
-    return [f"{head}order:{order_id}", f"{head}events:{order_id}", f"{head}items:{order_id}"]
+    return OrderKeys(
+        f"{head}order:{order_id}", f"{head}events:{order_id}", f"{head}items:{order_id}"
+    )
 
 
 def events_key(home: Home, order_id: str) -> str:
-    return order_keys(home, order_id)[1]
+    return order_keys(home, order_id).events_key
 
 
-def promo_keys(promo_id: str) -> list[str]:
+def _promo_keys_under(tag: str) -> PromoKeys:
+    head = _head(tag)
+    return PromoKeys(f"{head}promo", f"{head}used", f"{head}open", f"{head}open-orders")
+
+
+def promo_keys(promo_id: str) -> PromoKeys:
     """Counters hash, used-by-user hash, open-by-user hash, open orders (sorted by time)."""
-    head = _head(Home.of_promo(promo_id).tag)
-    return [f"{head}promo", f"{head}used", f"{head}open", f"{head}open-orders"]
+    return _promo_keys_under(Home.of_promo(promo_id).tag)
 
 
-def order_and_promo_keys(home: Home, order_id: str) -> list[str]:
-    keys = order_keys(home, order_id)
-    return keys + promo_keys(home.promo_id) if home.promo_id else keys
+def _home_promo_keys(home: Home) -> PromoKeys:
+    """The promo keys of an order's home. A home without a promo has none: it gets the same
+    names under its own tag, placeholders in the call's slot that no script reads or writes
+    (a script touches promo keys only for an order whose promoId is set, and such an order
+    lives under its promo's tag)."""
+    return _promo_keys_under(home.tag)
+
+
+def order_promo_keys(home: Home, order_id: str) -> OrderPromoKeys:
+    order, events, _ = order_keys(home, order_id)
+    return OrderPromoKeys(order, events, *_home_promo_keys(home))
+
+
+def items_create_keys(home: Home, order_id: str) -> ItemsCreateKeys:
+    fence = fence_key(home, order_id)
+    return ItemsCreateKeys(*order_keys(home, order_id), fence, *_home_promo_keys(home))
+
+
+def promo_counter_keys(promo_id: str) -> PromoCounterKeys:
+    return PromoCounterKeys(promo_keys(promo_id).promo_key)
+
+
+def promo_usage_keys(promo_id: str) -> PromoUsageKeys:
+    promo, used, open_, _ = promo_keys(promo_id)
+    return PromoUsageKeys(promo, used, open_)
+
+
+def promo_state_keys(promo_id: str, order_ids: Sequence[str]) -> tuple[str, ...]:
+    """read_promo_state's: the promo's keys, then the state hash of each order asked about."""
+    home = Home.of_promo(promo_id)
+    return (
+        *promo_keys(promo_id),
+        *(order_keys(home, order_id).order_key for order_id in order_ids),
+    )
+
+
+def home_claim_keys(order_id: str) -> HomeClaimKeys:
+    own = order_keys(Home.of_order(order_id), order_id).order_key
+    return HomeClaimKeys(home_key(order_id), own, home_generation_key(order_id))
+
+
+def fence_keys(home: Home, order_id: str) -> FenceKeys:
+    return FenceKeys(order_keys(home, order_id).order_key, fence_key(home, order_id))
+
+
+def entity_index_keys(entity_id: str) -> EntityIndexKeys:
+    return EntityIndexKeys(entity_orders_key(entity_id), entity_claims_key(entity_id))
+
+
+def idempotency_keys(key: str) -> IdempotencyKeys:
+    return IdempotencyKeys(idempotency_key(key))
+
+
+def user_keys(user_id: str) -> UserKeys:
+    return UserKeys(user_key(user_id))
+
+
+def registry_keys() -> RegistryKeys:
+    return RegistryKeys(promo_registry_key())
 
 
 def home_key(order_id: str) -> str:
@@ -123,7 +204,7 @@ def order_of_key(key: str) -> tuple[Home, str] | None:
 
 def promo_key_pattern() -> str:
     """A SCAN pattern for every promo's counters hash."""
-    return promo_keys("*")[0]
+    return promo_keys("*").promo_key
 
 
 def promo_of_key(key: str) -> str | None:

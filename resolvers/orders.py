@@ -11,21 +11,15 @@ from domain.errors import ErrorCode, OrdoError
 from domain.order import Order, PromoActivation
 from domain.validation import check_id, invalid
 from resolvers import homes, idempotency
-from resolvers.keys import (
-    Home,
-    events_key,
-    home_key,
-    order_and_promo_keys,
-    promo_keys,
-)
+from resolvers.keys import Home, events_key, home_key, order_promo_keys, promo_keys
 from resolvers.metrics import measured
-from resolvers.replies import Reply, order_from_entries, order_from_reply, order_id_from_reply
+from resolvers.replies import Raw, order_from_entries, order_from_reply, order_id_from_reply
 from resolvers.store import Call, Store
 from resolvers.users import ensure_user_known
 
 INPUT = ("input",)
 T = TypeVar("T")
-Answer = Callable[[str, Reply, Sequence[str]], T]  # what a caller reads from a script's reply
+Answer = Callable[[str, Raw, Sequence[str]], T]  # what a caller reads from a script's reply
 _PLAIN_CREATED = json.dumps({"entityId": None, "type": None})
 
 
@@ -116,7 +110,7 @@ async def create_order_with_id(
 
 async def ensure_promo_exists(store: Store, promo_id: str, field: list[str]) -> None:
     """For a refusal that a missing promo (404) outranks (SPEC §3.1)."""
-    if not await store.read("EXISTS", promo_keys(promo_id)[0]):
+    if not await store.read("EXISTS", promo_keys(promo_id).promo_key):
         raise OrdoError(ErrorCode.PROMO_NOT_FOUND, field=field)
 
 
@@ -128,7 +122,7 @@ async def _open(
 ) -> T:
     home = Home.of_promo(promo.promo_id) if promo else Home.of_order(order_id)
     args = [order_id, promo.promo_id, promo.user_id] if promo else [order_id, "", ""]
-    create: Call = ("create_order", order_and_promo_keys(home, order_id), [*args, _PLAIN_CREATED])
+    create: Call = ("create_order", order_promo_keys(home, order_id), [*args, _PLAIN_CREATED])
     if not promo:
         return answer(order_id, await store.run(*create), INPUT)
     # The id is new (or an idempotent repeat with this very promo), so the claim cannot find
@@ -172,7 +166,7 @@ async def get_order(store: Store, order_id: str) -> Order:
 async def _close(store: Store, script: str, order_id: str) -> Order:
     check_id(order_id, ["orderId"])
     home = await locate(store, order_id)
-    reply = await store.run(script, order_and_promo_keys(home, order_id), [order_id])
+    reply = await store.run(script, order_promo_keys(home, order_id), [order_id])
     return order_from_reply(order_id, reply)
 
 

@@ -8,9 +8,9 @@ from datetime import datetime
 from domain.errors import ErrorCode, OrdoError
 from domain.promo import Promo
 from domain.validation import check_count, check_id, check_window, invalid
-from resolvers.keys import promo_keys, promo_registry_key
+from resolvers.keys import promo_counter_keys, promo_keys, registry_keys
 from resolvers.metrics import measured
-from resolvers.replies import checked, datetime_to_micros, promo_from_fields
+from resolvers.replies import datetime_to_micros, promo_from_fields, promo_from_reply, reply_of
 from resolvers.store import Store
 
 INPUT = ("input",)
@@ -44,10 +44,10 @@ async def create_promo(
     if per_user_count < 1:
         raise invalid([*INPUT, "perUserCount"], "perUserCount must be at least 1")
     check_window(starts_at, ends_at, INPUT)
-    await store.run("register_promo", [promo_registry_key()], [promo_id])
+    reply_of(await store.run("register_promo", registry_keys(), [promo_id]))
     args: list[str | int] = [count, per_user_count, _micros(starts_at), _micros(ends_at)]
-    reply = checked(await store.run("create_promo", promo_keys(promo_id)[:1], args), INPUT)
-    return promo_from_fields(promo_id, reply[1])
+    raw = await store.run("create_promo", promo_counter_keys(promo_id), args)
+    return promo_from_reply(promo_id, raw, INPUT)
 
 
 def _update_arg(value: int | datetime | Keep | None) -> str:
@@ -74,14 +74,14 @@ async def update_promo(
     if isinstance(starts_at, datetime) and isinstance(ends_at, datetime):
         check_window(starts_at, ends_at, INPUT)
     args = [_update_arg(count), _update_arg(starts_at), _update_arg(ends_at)]
-    reply = checked(await store.run("update_promo", promo_keys(promo_id)[:1], args), INPUT)
-    return promo_from_fields(promo_id, reply[1])
+    raw = await store.run("update_promo", promo_counter_keys(promo_id), args)
+    return promo_from_reply(promo_id, raw, INPUT)
 
 
 @measured("promo")
 async def get_promo(store: Store, promo_id: str) -> Promo:
     check_id(promo_id, ["promoId"])
-    fields = await store.read("HGETALL", promo_keys(promo_id)[0])
+    fields = await store.read("HGETALL", promo_keys(promo_id).promo_key)
     if not fields:
         raise OrdoError(ErrorCode.PROMO_NOT_FOUND, field=["promoId"])
     return promo_from_fields(promo_id, fields)
@@ -90,5 +90,5 @@ async def get_promo(store: Store, promo_id: str) -> Promo:
 async def promo_used(store: Store, promo_id: str, user_id: str) -> int:
     """Activations the user has redeemed (0 for a user without any)."""
     check_id(user_id, ["userId"])
-    used = await store.read("HGET", promo_keys(promo_id)[1], user_id)
+    used = await store.read("HGET", promo_keys(promo_id).used_key, user_id)
     return int(used or 0)

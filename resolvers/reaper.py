@@ -10,8 +10,8 @@ import asyncio
 import structlog
 
 from domain.errors import Unavailable
-from resolvers.keys import Home, order_and_promo_keys, promo_keys, promo_registry_key
-from resolvers.replies import order_from_reply
+from resolvers.keys import Home, order_promo_keys, promo_keys, promo_registry_key
+from resolvers.replies import Outcome, order_unless
 from resolvers.store import Store
 
 log = structlog.get_logger("ordo.reaper")
@@ -26,7 +26,7 @@ async def expire_stale(store: Store, ttl_seconds: float) -> int:
     expired = 0
     for promo_id in sorted(await store.read("SMEMBERS", promo_registry_key())):
         stale = await store.read(
-            "ZRANGEBYSCORE", promo_keys(promo_id)[3], "-inf", cutoff, "LIMIT", 0, BATCH
+            "ZRANGEBYSCORE", promo_keys(promo_id).open_orders_key, "-inf", cutoff, "LIMIT", 0, BATCH
         )
         for order_id in stale:
             expired += await _expire(store, promo_id, order_id, ttl_us)
@@ -34,12 +34,10 @@ async def expire_stale(store: Store, ttl_seconds: float) -> int:
 
 
 async def _expire(store: Store, promo_id: str, order_id: str, ttl_us: int) -> int:
-    keys = order_and_promo_keys(Home.of_promo(promo_id), order_id)
+    keys = order_promo_keys(Home.of_promo(promo_id), order_id)
     reply = await store.run("expire_order", keys, [order_id, ttl_us])
-    if reply[0] == "skip":
-        return 0
-    order_from_reply(order_id, reply)  # counts the release in the metrics
-    return 1
+    # Read even though unused: that counts the release in the metrics.
+    return 0 if order_unless(Outcome.SKIPPED, order_id, reply) is None else 1
 
 
 async def reap_forever(store: Store, ttl_seconds: float) -> None:

@@ -1,9 +1,12 @@
-"""The one place that turns a script's reply into domain objects or an OrdoError."""
+"""The one place that reads a script's reply: the envelope, its outcomes, and the domain
+objects or OrdoError it carries."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import orjson
@@ -15,16 +18,59 @@ from domain.order import Order
 from domain.promo import Promo
 from resolvers.metrics import observe_new_events
 
-Reply = list[Any]
+
+class Outcome(StrEnum):
+    """What a script answers first, in the one envelope `{outcome, payload...}` that every
+    script builds with lua/lib/prelude.lua's `reply` (the payload depends on the script)."""
+
+    OK = "ok"  # done; an order script's payload: the order's entries, how many it appended
+    REFUSED = "refused"  # an error code and the field it names ('' for none)
+    ABSENT = "absent"  # decline_order: no such order
+    SKIPPED = "skipped"  # expire_order: not OPEN, or not stale any more
+    FENCED = "fenced"  # fence_order_home: fenced now; create_order_with_items: fenced since
+    PRESENT = "present"  # fence_order_home: the order lives there, the claim must stay
+    CLAIMED = "claimed"  # claim_idempotency_key: bound now (payload: the order id)
+    EXISTING = "existing"  # claim_idempotency_key: bound earlier, same input (the order id)
+    STALE = "stale"  # index_order: a newer claim's entry is there, kept
+    KEPT = "kept"  # unindex_order: written again since, kept
+    DROPPED = "dropped"  # unindex_order: dropped
 
 
-def checked(reply: Reply, path: Sequence[str] = ()) -> Reply:
-    """The reply of a script that succeeded; a refusal becomes an OrdoError naming its field."""
-    if reply[0] == "err":
-        # A script names a nested field with dots: "addItems.2" is ["addItems", "2"].
-        field = [*path, *reply[2].split(".")] if len(reply) > 2 and reply[2] else None
-        raise OrdoError(ErrorCode[reply[1]], field=field)
-    return reply
+_OUTCOMES = {outcome.value: outcome for outcome in Outcome}
+Raw = list[Any]  # a script's reply as Redis sent it: [outcome, *payload]
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    outcome: Outcome
+    payload: list[Any]
+
+
+def reply_of(raw: Raw, path: Sequence[str] = ()) -> Reply:
+    """A script's reply as Redis sent it, read in the envelope; a refusal is raised as an
+    OrdoError naming its field under `path`."""
+    outcome = _outcome(raw)
+    if outcome is Outcome.REFUSED:
+        raise _refusal(raw, path)
+    return Reply(outcome, raw[1:])
+
+
+def is_refusal(raw: Any) -> bool:
+    """For a caller that only counts failures (bench/replay.py)."""
+    return isinstance(raw, list) and bool(raw) and raw[0] == Outcome.REFUSED
+
+
+def _outcome(raw: Any) -> Outcome:
+    outcome = _OUTCOMES.get(raw[0]) if isinstance(raw, list) and raw else None
+    if outcome is None:
+        raise RuntimeError(f"a script answered outside the envelope: {raw!r}")
+    return outcome
+
+
+def _refusal(raw: Raw, path: Sequence[str]) -> OrdoError:
+    # A script names a nested field with dots: "addItems.2" is ["addItems", "2"].
+    _, code, field = raw
+    return OrdoError(ErrorCode[code], field=[*path, *field.split(".")] if field else None)
 
 
 def events_from_entries(entries: list[Any]) -> list[Event]:
@@ -67,28 +113,50 @@ def order_from_entries(order_id: str, entries: list[Any]) -> Order | None:
     return fold(order_id, events_from_entries(entries))
 
 
-def order_from_reply(order_id: str, reply: Reply, path: Sequence[str] = ()) -> Order:
-    """The order a script answered ({'ok', events, appended}); its new events are counted."""
-    order = order_from_entries(order_id, _new_events_counted(order_id, reply, path))
+def order_from_reply(order_id: str, raw: Raw, path: Sequence[str] = ()) -> Order:
+    """The order an order script answered ('ok', entries, appended); its new events are
+    counted. Read from the raw reply, without a Reply: this is every request's path."""
+    order = order_from_entries(order_id, _new_events_counted(order_id, raw, path))
     assert order is not None  # _new_events_counted refuses an answer without events
     return order
 
 
-def order_id_from_reply(order_id: str, reply: Reply, path: Sequence[str] = ()) -> str:
+def order_id_from_reply(order_id: str, raw: Raw, path: Sequence[str] = ()) -> str:
     """The same check and count as order_from_reply, for a caller that wants only the id
     (REST's create): the events are not parsed nor folded (a tenth of that request's CPU)."""
-    _new_events_counted(order_id, reply, path)
+    _new_events_counted(order_id, raw, path)
     return order_id
 
 
-def _new_events_counted(order_id: str, reply: Reply, path: Sequence[str]) -> list[Any]:
-    entries: list[Any] = checked(reply, path)[1]
+def order_unless(
+    outcome: Outcome, order_id: str, raw: Raw, path: Sequence[str] = ()
+) -> Order | None:
+    """None when the script answered `outcome` (decline_order's ABSENT, expire_order's
+    SKIPPED, create_order_with_items' FENCED), else the order as order_from_reply reads it."""
+    if raw[0] == outcome:
+        return None
+    return order_from_reply(order_id, raw, path)
+
+
+def _new_events_counted(order_id: str, raw: Raw, path: Sequence[str]) -> list[Any]:
+    if raw[0] != Outcome.OK:
+        raise _refusal(raw, path) if _outcome(raw) is Outcome.REFUSED else _unexpected(raw)
+    entries: list[Any] = raw[1]
     if not entries:  # a script answers "ok" only for an order that exists
         raise RuntimeError(f"script answered ok for order {order_id} without events")
-    appended = int(reply[2])
-    new = entries[len(entries) - appended :]
+    new = entries[len(entries) - int(raw[2]) :]
     observe_new_events(_event_type(_type_and_data(fields)[0]) for _, fields in new)
     return entries
+
+
+def _unexpected(raw: Raw) -> RuntimeError:
+    return RuntimeError(f"an order script answered {raw[0]!r}, not an order")
+
+
+def promo_from_reply(promo_id: str, raw: Raw, path: Sequence[str] = ()) -> Promo:
+    """The promo a promo script answered ('ok', its counters hash)."""
+    (fields,) = reply_of(raw, path).payload
+    return promo_from_fields(promo_id, fields)
 
 
 def micros_to_datetime(value: str | None) -> datetime | None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from domain.errors import ErrorCode, OrdoError
 from domain.validation import Path, check_id
-from resolvers.keys import user_key
+from resolvers.keys import user_key, user_keys
 from resolvers.metrics import measured
+from resolvers.replies import reply_of
 from resolvers.store import Store
 
 
 @measured("createUser")
 async def create_user(store: Store, user_id: str) -> str:
     check_id(user_id, ["userId"])
-    await store.run("create_user", [user_key(user_id)], [])
+    reply_of(await store.run("create_user", user_keys(user_id), []))
     return user_id
 
 

@@ -21,11 +21,11 @@ from resolvers.keys import (
     order_keys,
     order_of_key,
     promo_key_pattern,
-    promo_keys,
     promo_of_key,
+    promo_state_keys,
 )
 from resolvers.keyspace import scan_keys
-from resolvers.replies import order_from_entries
+from resolvers.replies import order_from_entries, reply_of
 from resolvers.store import Store
 
 BATCH = 100  # orders read concurrently
@@ -106,11 +106,12 @@ async def _verify_orders(
         *(store.run("read_order_state", order_keys(home, order_id), []) for home, order_id in batch)
     )
     recorded = await store.read_many([("GET", home_key(order_id)) for _, order_id in batch])
-    for (home, order_id), snapshot, tag in zip(batch, snapshots, recorded, strict=True):
-        state, items = _pairs(snapshot[0]), _pairs(snapshot[1])
+    for (home, order_id), raw, tag in zip(batch, snapshots, recorded, strict=True):
+        state_fields, item_fields, entries = reply_of(raw).payload
+        state, items = _pairs(state_fields), _pairs(item_fields)
         problems = _home_discrepancies(home, order_id, state, tag)
         try:
-            problems += order_discrepancies(order_from_entries(order_id, snapshot[2]), state, items)
+            problems += order_discrepancies(order_from_entries(order_id, entries), state, items)
         except (ValueError, KeyError, TypeError) as error:
             problems.append(f"its events cannot be folded: {error!r}")
         result.orders += 1
@@ -146,13 +147,10 @@ def _tally(promo: _PromoOrders, order_id: str, state: dict[str, str]) -> None:
 async def _verify_promo(store: Store, promo_id: str, orders: _PromoOrders) -> list[str] | None:
     """The promo's discrepancies; None if it changed in every snapshot taken."""
     candidates = set(orders.open)
-    home = Home.of_promo(promo_id)
     for _ in range(ATTEMPTS):
         ids = sorted(candidates)
-        keys = [*promo_keys(promo_id), *(order_keys(home, order_id)[0] for order_id in ids)]
-        fields, used, open_by_user, members, statuses = await store.run(
-            "read_promo_state", keys, []
-        )
+        raw = await store.run("read_promo_state", promo_state_keys(promo_id, ids), [])
+        fields, used, open_by_user, members, statuses = reply_of(raw).payload
         if unknown := set(members) - candidates:
             candidates |= unknown  # opened since the order pass: read it in the same snapshot
             continue

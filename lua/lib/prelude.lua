@@ -24,12 +24,34 @@ local function promo_data(promo_id, user_id, reason)
   return data .. '}'
 end
 
-local function order_reply(events_key)
-  return {'ok', redis.call('XRANGE', events_key, '-', '+'), appended}
+-- The one reply envelope, {outcome, payload...}: every script answers through these helpers,
+-- never with a table or string of its own (resolvers/replies.py reads it, and lists the
+-- outcomes). The payload depends on the script.
+local function reply(outcome, ...)
+  return {outcome, ...}
 end
 
-local function error_reply(code, field)
-  return {'err', code, field or ''}
+local function ok(...)
+  return reply('ok', ...)
+end
+
+-- An order script's answer: the order's events, and how many of them this call appended.
+local function order_reply(events_key)
+  return ok(redis.call('XRANGE', events_key, '-', '+'), appended)
+end
+
+-- An error code of SPEC §5 and the field it names (nested with dots: 'addItems.2.price').
+local function refused(code, field)
+  return reply('refused', code, field or '')
+end
+
+-- SPEC §3.2, the one rule in Lua (domain/errors.py has Python's): the code refusing a change
+-- that needs the order OPEN, nil when it is.
+local function not_open_code(status)
+  if status == 'OPEN' then
+    return nil
+  end
+  return status == 'DECLINED' and 'ORDER_DECLINED' or 'ORDER_CLOSED'
 end
 
 -- SPEC §2 reserve, in its order: exists (404), window (409), available, per-user limit.
@@ -104,13 +126,31 @@ local function add_item(items_key, events_key, item)
   append_event(events_key, 'ITEM_ADDED', item.data)
 end
 
--- Triples (id, fingerprint, ITEM_ADDED data) from `first` on, as a list of tables.
-local function item_args(args, first, count)
-  local items = {}
-  for i = first, first + 3 * count - 1, 3 do
-    items[#items + 1] = {id = args[i], fp = args[i + 1], data = args[i + 2]}
+-- list[first..last] as a new table (unpack's stack holds only a few thousand values).
+local function slice(list, first, last)
+  local part = {}
+  for i = first, last or #list do
+    part[#part + 1] = list[i]
   end
-  return items
+  return part
+end
+
+-- `count` records of consecutive args from `first` on, each a table keyed by `names`.
+local function records(args, first, count, names)
+  local list, width = {}, #names
+  for i = first, first + width * count - 1, width do
+    local record = {}
+    for j, name in ipairs(names) do
+      record[name] = args[i + j - 1]
+    end
+    list[#list + 1] = record
+  end
+  return list
+end
+
+-- Triples (id, fingerprint, ITEM_ADDED data) from `first` on.
+local function item_args(args, first, count)
+  return records(args, first, count, {'id', 'fp', 'data'})
 end
 
 -- The order's status, promo and user (status nil when there is no order).
@@ -123,10 +163,8 @@ end
 -- it may close (an order already closed this way is answered as it is by the caller).
 local function close_refusal(status, target)
   if not status then
-    return error_reply('ORDER_NOT_FOUND', 'orderId')
+    return refused('ORDER_NOT_FOUND', 'orderId')
   end
-  if status == target or status == 'OPEN' then
-    return nil
-  end
-  return error_reply(status == 'DECLINED' and 'ORDER_DECLINED' or 'ORDER_CLOSED')
+  local code = status ~= target and not_open_code(status)
+  return code and refused(code) or nil
 end

@@ -7,13 +7,15 @@ different slots live apart and a script may touch only its own slot.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any
 
 import pytest
 
 from ordo.connect import connect
 from ordo.settings import load_settings
-from resolvers.store import Store
+from resolvers.layouts import LAYOUTS, REST
+from resolvers.store import Call, Store
 from tests.conftest import BACKENDS
 from tests.support import RedisCluster, RedisServer
 
@@ -48,3 +50,42 @@ async def cluster_store(redis_cluster: RedisCluster) -> AsyncIterator[Store]:
     made = connect_to(redis_cluster.url)
     yield made
     await made.close()
+
+
+def assert_layout(script: str, keys: Sequence[str]) -> None:
+    """The call's KEYS are its script's layout (resolvers/layouts.py), as resolvers/keys.py
+    builds it: a script and its caller cannot disagree on positions. A script taking more KEYS
+    after its layout (REST) gets a tuple starting with it."""
+    layout = LAYOUTS[script]
+    if script in REST:
+        width = len(layout._fields)  # type: ignore[attr-defined]
+        assert isinstance(keys, tuple) and len(keys) >= width, (script, keys)
+    else:
+        assert type(keys) is layout, f"{script} got {type(keys).__name__}, not {layout.__name__}"
+
+
+@pytest.fixture(autouse=True)
+def keys_are_layouts(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Every script call of every integration test is checked against its layout."""
+    for name in ("store", "cluster_store"):
+        if name in request.fixturenames:
+            _check_calls(request.getfixturevalue(name), monkeypatch)
+    yield
+
+
+def _check_calls(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    run, run_in_order = store.run, store.run_in_order
+
+    async def checked_run(script: str, keys: Sequence[str], args: Sequence[str | int]) -> Any:
+        assert_layout(script, keys)
+        return await run(script, keys, args)
+
+    async def checked_in_order(calls: Sequence[Call]) -> list[Any]:
+        for script, keys, _ in calls:
+            assert_layout(script, keys)
+        return await run_in_order(calls)
+
+    monkeypatch.setattr(store, "run", checked_run)
+    monkeypatch.setattr(store, "run_in_order", checked_in_order)

@@ -15,7 +15,7 @@ from domain.events import Event
 from domain.fold import fold
 from domain.order import Order
 from resolvers import promos, users
-from resolvers.keys import Home, events_key, order_and_promo_keys, order_keys, promo_keys
+from resolvers.keys import Home, events_key, order_keys, order_promo_keys, promo_keys
 from resolvers.replies import events_from_entries
 from resolvers.store import Store
 from tests.support import unique
@@ -123,7 +123,7 @@ async def nothing_stored(store: Store, home: Home, order_id: str) -> bool:
 async def run_create(store: Store, order_id: str, promo_id: str = "", user_id: str = "") -> Any:
     """The create_order script itself, with keys as the resolver builds them."""
     home = Home.of_promo(promo_id) if promo_id else Home.of_order(order_id)
-    keys = order_and_promo_keys(home, order_id)
+    keys = order_promo_keys(home, order_id)
     return await store.run("create_order", keys, [order_id, promo_id, user_id, PLAIN_CREATED])
 
 

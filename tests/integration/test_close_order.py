@@ -10,7 +10,7 @@ from domain.errors import ErrorCode, OrdoError
 from domain.events import EventType
 from domain.order import OrderStatus
 from resolvers import entity_orders, orders, promos
-from resolvers.keys import Home, order_and_promo_keys
+from resolvers.keys import Home, order_keys, order_promo_keys
 from resolvers.store import Store
 from tests.integration.helpers import assert_invariants, new_promo, new_user, promo_state
 from tests.support import unique
@@ -121,10 +121,11 @@ async def test_close_script_refuses_an_unknown_order_and_writes_nothing(
     store: Store, script: str
 ) -> None:
     promo, order_id = await new_promo(store), unique("o")
-    keys = order_and_promo_keys(Home.of_promo(promo), order_id)
+    home = Home.of_promo(promo)
     before = await promo_state(store, promo)
-    assert await store.run(script, keys, [order_id]) == ["err", "ORDER_NOT_FOUND", "orderId"]
-    assert await store.read("EXISTS", *keys[:3]) == 0
+    reply = await store.run(script, order_promo_keys(home, order_id), [order_id])
+    assert reply == ["refused", "ORDER_NOT_FOUND", "orderId"]
+    assert await store.read("EXISTS", *order_keys(home, order_id)) == 0
     assert await promo_state(store, promo) == before
 
 

@@ -70,6 +70,7 @@ async def test_same_order_id_again_answers_the_order_and_reserves_nothing(store:
     again = await run_create(store, order_id, promo, user)
     assert first[0] == again[0] == "ok"
     assert again[1] == first[1]
+    assert (first[2], again[2]) == (2, 0)  # ORDER_CREATED and PROMO_RESERVED, then nothing
     assert (await promo_state(store, promo)).locked == 1
 
 
@@ -141,7 +142,7 @@ async def test_window_that_has_begun_and_not_ended_accepts_orders(store: Store) 
 async def test_unknown_promo_is_404_and_writes_nothing(store: Store) -> None:
     user, promo, order_id = await new_user(store), unique("p"), unique("o")
     reply = await run_create(store, order_id, promo, user)
-    assert reply == ["err", "PROMO_NOT_FOUND", "promoId"]
+    assert reply == ["refused", "PROMO_NOT_FOUND", "promoId"]
     assert await nothing_stored(store, Home.of_promo(promo), order_id)
     assert await store.read("EXISTS", *promo_keys(promo)) == 0
 

@@ -101,7 +101,7 @@ async def test_promo_order_keys_carry_the_promo_tag(store: Store, script_calls: 
     user, promo = await new_user(store), await new_promo(store)
     await orders.create_order(store, user, promo)
     (keys,) = [keys for script, keys in script_calls if script == "create_order"]
-    assert len(keys) == 7
+    assert len(keys) == 6
     assert {hash_tag(key) for key in keys} == {Home.of_promo(promo).tag}
 
 

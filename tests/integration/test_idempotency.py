@@ -8,7 +8,7 @@ from domain.errors import ErrorCode, OrdoError
 from domain.order import OrderStatus
 from resolvers import orders, promos
 from resolvers.idempotency import TTL_SECONDS
-from resolvers.keys import Home, home_key, idempotency_key
+from resolvers.keys import Home, home_key, idempotency_key, idempotency_keys
 from resolvers.store import Store
 from tests.integration.helpers import assert_invariants, new_promo, new_user, promo_state
 from tests.support import unique
@@ -17,9 +17,16 @@ from tests.support import unique
 async def claim(store: Store, key: str, fingerprint: str, order_id: str) -> list[str]:
     return list(
         await store.run(
-            "claim_idempotency_key", [idempotency_key(key)], [fingerprint, order_id, TTL_SECONDS]
+            "claim_idempotency_key", idempotency_keys(key), [fingerprint, order_id, TTL_SECONDS]
         )
     )
+
+
+async def release(store: Store, key: str, order_id: str) -> None:
+    assert await store.run("release_idempotency_key", idempotency_keys(key), [order_id]) == ["ok"]
+
+
+REUSED = ["refused", "IDEMPOTENCY_KEY_REUSED", "idempotencyKey"]
 
 
 async def test_first_claim_binds_the_key_for_24_hours(store: Store) -> None:
@@ -43,16 +50,16 @@ async def test_claim_with_another_fingerprint_is_reused_and_keeps_the_binding(
 ) -> None:
     key = unique("k")
     await claim(store, key, "fp", "o-1")
-    assert await claim(store, key, "other", "o-2") == ["reused"]
+    assert await claim(store, key, "other", "o-2") == REUSED
     assert await store.read("HGET", idempotency_key(key), "orderId") == "o-1"
 
 
 async def test_release_frees_only_the_binding_of_the_same_order(store: Store) -> None:
     key = unique("k")
     await claim(store, key, "fp", "o-1")
-    await store.run("release_idempotency_key", [idempotency_key(key)], ["o-2"])
-    assert await claim(store, key, "other", "o-3") == ["reused"]
-    await store.run("release_idempotency_key", [idempotency_key(key)], ["o-1"])
+    await release(store, key, "o-2")
+    assert await claim(store, key, "other", "o-3") == REUSED
+    await release(store, key, "o-1")
     assert await claim(store, key, "other", "o-3") == ["claimed", "o-3"]
 
 
@@ -61,7 +68,7 @@ async def test_a_retry_after_a_failure_takes_the_failed_requests_order_id(store:
     that same order, never on a second one."""
     key = unique("k")
     await claim(store, key, "fp", "o-1")
-    await store.run("release_idempotency_key", [idempotency_key(key)], ["o-1"])
+    await release(store, key, "o-1")
     assert await claim(store, key, "fp", "o-2") == ["claimed", "o-1"]
 
 

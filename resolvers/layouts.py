@@ -1,0 +1,136 @@
+"""Each script's KEYS by name: one NamedTuple per shape, beside the loader (resolvers/scripts.py).
+
+A script's first line binds `KEYS[1..n]`, in order, to locals named exactly as its layout's
+fields (tests/unit/test_lua_layout.py checks every script against `LAYOUTS`), and
+resolvers/keys.py is the one place that builds them. A NamedTuple is a Sequence[str], so a
+layout goes to `Store.run` as the script's KEYS as it is: no caller counts positions.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class OrderKeys(NamedTuple):
+    """An order's own keys (update_order, read_order_state)."""
+
+    order_key: str  # state hash
+    events_key: str  # event stream
+    items_key: str  # items hash
+
+
+class OrderPromoKeys(NamedTuple):
+    """An order and the counters of its promo: the scripts that may reserve, release or
+    redeem. A home without a promo gets placeholders under its own tag (resolvers/keys.py)."""
+
+    order_key: str
+    events_key: str
+    promo_key: str  # counters hash
+    used_key: str  # redeemed activations by user
+    open_key: str  # OPEN orders by user
+    open_orders_key: str  # OPEN orders by reservation time
+
+
+class ItemsCreateKeys(NamedTuple):
+    """create_order_with_items: the order, the fence of its home claim, its promo."""
+
+    order_key: str
+    events_key: str
+    items_key: str
+    fence_key: str
+    promo_key: str
+    used_key: str
+    open_key: str
+    open_orders_key: str
+
+
+class PromoKeys(NamedTuple):
+    """A promo's four keys (read_promo_state: then the state hashes of the orders it asks
+    about, as many as given, `order_keys` in REST)."""
+
+    promo_key: str
+    used_key: str
+    open_key: str
+    open_orders_key: str
+
+
+class PromoCounterKeys(NamedTuple):
+    """create_promo, update_promo."""
+
+    promo_key: str
+
+
+class PromoUsageKeys(NamedTuple):
+    """import_promo_usage."""
+
+    promo_key: str
+    used_key: str
+    open_key: str
+
+
+class HomeClaimKeys(NamedTuple):
+    """claim_order_home: all in the order's own slot."""
+
+    home_key: str
+    own_order_key: str  # the order's state hash under its own id
+    generation_key: str
+
+
+class FenceKeys(NamedTuple):
+    """fence_order_home: under the home being fenced."""
+
+    order_key: str
+    fence_key: str
+
+
+class EntityIndexKeys(NamedTuple):
+    """index_order, unindex_order."""
+
+    entity_orders_key: str
+    entity_claims_key: str
+
+
+class IdempotencyKeys(NamedTuple):
+    """claim_idempotency_key, release_idempotency_key."""
+
+    idempotency_key: str
+
+
+class UserKeys(NamedTuple):
+    """create_user."""
+
+    user_key: str
+
+
+class RegistryKeys(NamedTuple):
+    """register_promo."""
+
+    registry_key: str
+
+
+LAYOUTS: dict[str, type[tuple[str, ...]]] = {
+    "cancel_order": OrderPromoKeys,
+    "claim_idempotency_key": IdempotencyKeys,
+    "claim_order_home": HomeClaimKeys,
+    "complete_order": OrderPromoKeys,
+    "create_order": OrderPromoKeys,
+    "create_order_with_items": ItemsCreateKeys,
+    "create_promo": PromoCounterKeys,
+    "create_user": UserKeys,
+    "decline_order": OrderPromoKeys,
+    "expire_order": OrderPromoKeys,
+    "fence_order_home": FenceKeys,
+    "import_promo_usage": PromoUsageKeys,
+    "index_order": EntityIndexKeys,
+    "read_order_state": OrderKeys,
+    "read_promo_state": PromoKeys,
+    "register_promo": RegistryKeys,
+    "release_idempotency_key": IdempotencyKeys,
+    "restore_order": OrderPromoKeys,
+    "unindex_order": EntityIndexKeys,
+    "update_order": OrderKeys,
+    "update_promo": PromoCounterKeys,
+}
+
+# Scripts whose KEYS go on past their layout, and the local that takes the rest.
+REST = {"read_promo_state": "order_keys"}
