@@ -76,7 +76,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
         except HTTPException as refused:
             # Strawberry answers a request it refuses in plain text; clients read GraphQL.
             body = self.encode_json({"errors": [{"message": refused.reason}]})
-            return Response(body, refused.status_code, media_type="application/json")
+            allow = {"allow": "GET, POST"} if refused.status_code == 405 else None
+            return Response(body, refused.status_code, allow, media_type="application/json")
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter

@@ -21,7 +21,7 @@ class BodyLimit:
             return
         declared = header(scope, b"content-length")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(send)
+            await _too_large(scope, send)
             return
         if declared.isdigit() and not header(scope, b"transfer-encoding"):
             # The HTTP server reads no more than a declared length (the rest would be the next
@@ -39,7 +39,7 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await _too_large(send)
+                await _too_large(scope, send)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -59,9 +59,21 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _too_large(send: Send) -> None:
+_MESSAGE = "the request body is over 1 MiB"
+
+
+def _too_large_body(path: str) -> bytes:
+    """In the error shape of the API the request was for: GraphQL clients read `errors`."""
     code = ErrorCode.PAYLOAD_TOO_LARGE
-    body = json.dumps({"error": {"code": code.name, "message": "the request body is over 1 MiB"}})
+    if path.startswith("/graphql"):
+        extensions = {"code": code.name, "status": code.status}
+        return json.dumps({"errors": [{"message": _MESSAGE, "extensions": extensions}]}).encode()
+    return json.dumps({"error": {"code": code.name, "message": _MESSAGE}}).encode()
+
+
+async def _too_large(scope: Scope, send: Send) -> None:
+    code = ErrorCode.PAYLOAD_TOO_LARGE
+    body = _too_large_body(scope.get("path", ""))
     await send(
         {
             "type": "http.response.start",
@@ -69,4 +81,4 @@ async def _too_large(send: Send) -> None:
             "headers": [(b"content-type", b"application/json")],
         }
     )
-    await send({"type": "http.response.body", "body": body.encode()})
+    await send({"type": "http.response.body", "body": body})

@@ -42,7 +42,7 @@ def should_mask(error: GraphQLError) -> bool:
 
 
 def masked(errors: list[GraphQLError]) -> list[GraphQLError]:
-    """The errors as a client may see them (Strawberry has logged the originals already)."""
+    """The errors as a client may see them (ordo/graphql.py has logged the faults already)."""
     return [
         GraphQLError("Unexpected error.", error.nodes, error.source, error.positions, error.path)
         if should_mask(error)

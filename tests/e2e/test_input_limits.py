@@ -157,5 +157,6 @@ async def test_graphql_body_over_one_mib_is_413_and_reserves_nothing(api: Api) -
     variables = {"input": promo, "padding": "x" * MiB}
     response = await api.http.post("/graphql", json={"query": CREATE_ORDER, "variables": variables})
     assert response.status_code == 413
-    assert response.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "PAYLOAD_TOO_LARGE", "status": 413}
     assert await counters(api, promo) == (5, 0, 0)

@@ -158,7 +158,11 @@ def requests(draw: st.DrawFn) -> Sent:
         headers["content-type"] = content_type
     encoded = payloads() | payloads() | json_values
     body = draw(usually(encoded.map(json.dumps).map(str.encode), st.binary(max_size=40)))
-    return Sent("POST", headers, body=body)
+    method = draw(usually(st.just("POST"), st.sampled_from(OTHER_METHODS)))
+    return Sent(method, headers, body=body)
+
+
+OTHER_METHODS = ["PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 @pytest.fixture(scope="module")
@@ -226,6 +230,8 @@ QUERY = "query Status($o: ID!) { order(orderId: $o) { status } }"
 @example(sent=Sent("GET", params={"query": promo_docs.CREATE_ORDER_WITHOUT_INPUT}))
 @example(sent=Sent("GET", params={"query": QUERY, "variables": "[1]"}))
 @example(sent=Sent("GET", {"accept": "application/json"}, params={"variables": "{}"}))
+@example(sent=Sent("PUT", {"content-type": "application/json"}, body=b'{"query": "{ a }"}'))
+@example(sent=Sent("OPTIONS"))
 def test_no_request_shape_gets_a_5xx_and_both_paths_answer_alike(
     clients: tuple[httpx.Client, httpx.Client], sent: Sent
 ) -> None:
@@ -236,3 +242,6 @@ def test_no_request_shape_gets_a_5xx_and_both_paths_answer_alike(
     assert prepared.status_code == generic.status_code, (sent, prepared.text, generic.text)
     if prepared.status_code >= 400:
         assert prepared.json() == generic.json(), sent
+    if sent.method in OTHER_METHODS:
+        assert prepared.status_code == 405, sent
+        assert prepared.headers["allow"] == "GET, POST"
