@@ -1,8 +1,6 @@
 """The served schema keeps SPEC §5's contract (docs/contract.graphql, the SDL of docs/spec.md §5):
 adding is allowed, breaking is not."""
 
-from pathlib import Path
-
 from graphql import (
     build_client_schema,
     build_schema,
@@ -11,15 +9,13 @@ from graphql import (
 )
 
 from tests.e2e.conftest import Api
-
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-CONTRACT = DOCS / "contract.graphql"
+from tests.e2e.helpers import CONTRACT, SPEC
 
 
 def test_contract_file_is_the_sdl_of_spec_section_5() -> None:
     # The contract file is the SDL block of SPEC §5 under its header comment, so neither can
     # change without the other.
-    spec_sdl = (DOCS / "spec.md").read_text().split("```graphql\n", 1)[1].split("```", 1)[0]
+    spec_sdl = SPEC.read_text().split("```graphql\n", 1)[1].split("```", 1)[0]
     header, sdl = CONTRACT.read_text().split("\n\n", 1)
     assert header.startswith("#")
     assert sdl == spec_sdl
