@@ -39,7 +39,7 @@ def _embedded(settings: Settings) -> Any:
 
 def _server(settings: Settings) -> Redis:
     # Blocking: a burst beyond max_connections waits for a free connection instead of failing
-    # with "Too many connections" (NOTES.md), and gives up after the timeout.
+    # with "Too many connections", and gives up after the timeout.
     pool = BlockingConnectionPool.from_url(
         settings.redis_url or "",
         max_connections=settings.redis_max_connections,

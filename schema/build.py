@@ -37,7 +37,7 @@ def build_schema(*, introspection: bool = True, prepared: bool = True) -> strawb
             # A fixed parse option: ParserCache keys on it, and the parser stops at the limit.
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             # Measured on these machines: caching parse and validation makes a small
-            # mutation about six times faster (NOTES.md).
+            # mutation about six times faster.
             lambda: ParserCache(maxsize=1024),
             lambda: ValidationCache(maxsize=1024),
         ],

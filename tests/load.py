@@ -18,8 +18,7 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.helpers import UPDATE_PROMO
-from tests.e2e.items_helpers import (
+from tests.e2e.helpers import (
     CANCEL,
     COMPLETE,
     CREATE,
@@ -29,6 +28,7 @@ from tests.e2e.items_helpers import (
     DECLINE,
     RESTORE,
     UPDATE,
+    UPDATE_PROMO,
 )
 from tests.support import ADMIN_TOKEN, unique
 

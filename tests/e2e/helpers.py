@@ -1,46 +1,98 @@
-"""Shared pieces for the promo-order tests (seed 000): GraphQL documents, admin set-up, REST
-calls, and small readers of payloads. One way of doing each thing; tests import from here."""
+"""Shared pieces of the e2e tests (and the integration tests' inputs and Redis reads): GraphQL
+documents for promo orders (seed 000) and orders with items (seed 003), admin set-up, REST calls,
+input builders and small readers of payloads. One way of doing each thing; tests import from
+here."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from domain.order import Order
+from resolvers.keys import events_key, promo_keys
+from resolvers.orders import locate
+from resolvers.replies import events_from_entries, order_from_entries
+from resolvers.store import Store
 from tests.e2e.conftest import Api
 from tests.support import unique
+
+# The spec, and its GraphQL contract (SPEC §5 as SDL).
+SPEC = Path(__file__).resolve().parents[2] / "docs" / "spec.md"
+CONTRACT = SPEC.with_name("contract.graphql")
 
 # --- GraphQL documents ---------------------------------------------------------------------
 
 ERROR_FIELDS = "errors { code status message field }"
-ORDER_FIELDS = """
+# What the promo-order tests read of an order.
+PROMO_ORDER_FIELDS = """
 fragment PromoOrderFields on Order {
   orderId status entityId version createdAt updatedAt
   promo { promoId userId }
   events { id type at data }
 }
 """
-ORDER_PAYLOAD = f"{{ order {{ ...PromoOrderFields }} {ERROR_FIELDS} }}"
-PROMO_FIELDS = "promoId count perUserCount lockedCount available startsAt endsAt"
+# What the orders-with-items tests read of an order.
+ORDER_FIELDS = """
+fragment OrderFields on Order {
+  orderId status entityId version total
+  type {
+    __typename
+    ... on RentPayment { paymentDate term }
+    ... on SecurityDeposit { refundDate }
+  }
+  items { orderItemId serviceId price periodStartDate periodEndDate }
+  cancelledItems { orderItemId serviceId price periodStartDate periodEndDate }
+  promo { promoId userId }
+  events { id type data }
+}
+"""
 
-CREATE_ORDER = f"""
-mutation($input: CreateOrderInput) {{ createOrder(input: $input) {ORDER_PAYLOAD} }}
-{ORDER_FIELDS}"""
-CREATE_ORDER_WITHOUT_INPUT = f"mutation {{ createOrder {ORDER_PAYLOAD} }}\n{ORDER_FIELDS}"
-COMPLETE_ORDER = f"""
-mutation($orderId: ID!) {{ completeOrder(orderId: $orderId) {ORDER_PAYLOAD} }}
-{ORDER_FIELDS}"""
-CANCEL_ORDER = f"""
-mutation($orderId: ID!) {{ cancelOrder(orderId: $orderId) {ORDER_PAYLOAD} }}
-{ORDER_FIELDS}"""
-DECLINE_ORDER = f"""
-mutation($orderId: ID!) {{ declineOrder(orderId: $orderId) {ORDER_PAYLOAD} }}
-{ORDER_FIELDS}"""
-ORDER = (
-    f"query($orderId: ID!) {{ order(orderId: $orderId) {{ ...PromoOrderFields }} }}\n{ORDER_FIELDS}"
+
+def order_mutation(name: str, fragment: str, **params: str) -> str:
+    """`name(param: $param, …)` answering an OrderPayload whose order has `fragment`'s fields."""
+    declared = f"({', '.join(f'${p}: {kind}' for p, kind in params.items())})" if params else ""
+    passed = f"({', '.join(f'{p}: ${p}' for p in params)})" if params else ""
+    spread = fragment.split()[1]
+    return f"""
+mutation{declared} {{ {name}{passed} {{ order {{ ...{spread} }} {ERROR_FIELDS} }} }}
+{fragment}"""
+
+
+def order_query(fragment: str) -> str:
+    spread = fragment.split()[1]
+    return f"query($orderId: ID!) {{ order(orderId: $orderId) {{ ...{spread} }} }}\n{fragment}"
+
+
+# Promo orders (seed 000).
+CREATE_ORDER = order_mutation("createOrder", PROMO_ORDER_FIELDS, input="CreateOrderInput")
+CREATE_ORDER_WITHOUT_INPUT = order_mutation("createOrder", PROMO_ORDER_FIELDS)
+COMPLETE_ORDER = order_mutation("completeOrder", PROMO_ORDER_FIELDS, orderId="ID!")
+CANCEL_ORDER = order_mutation("cancelOrder", PROMO_ORDER_FIELDS, orderId="ID!")
+DECLINE_ORDER = order_mutation("declineOrder", PROMO_ORDER_FIELDS, orderId="ID!")
+PROMO_ORDER = order_query(PROMO_ORDER_FIELDS)
+CLOSE = {"success": ("completeOrder", COMPLETE_ORDER), "cancel": ("cancelOrder", CANCEL_ORDER)}
+
+# Orders with items (seed 003), and any order read with their fields.
+CREATE = order_mutation("createOrderWithItems", ORDER_FIELDS, input="CreateOrderWithItemsInput!")
+UPDATE = order_mutation("updateOrder", ORDER_FIELDS, input="UpdateOrderInput!")
+CREATE_PLAIN = order_mutation("createOrder", ORDER_FIELDS, input="CreateOrderInput")
+DECLINE, RESTORE, COMPLETE, CANCEL = (
+    order_mutation(name, ORDER_FIELDS, orderId="ID!")
+    for name in ("declineOrder", "restoreOrder", "completeOrder", "cancelOrder")
 )
+ORDER = order_query(ORDER_FIELDS)
+ORDERS = f"""
+query($entityId: ID!, $includeDeclined: Boolean) {{
+  orders(entityId: $entityId, includeDeclined: $includeDeclined) {{ ...OrderFields }}
+}}
+{ORDER_FIELDS}"""
 
+# Admin.
+PROMO_FIELDS = "promoId count perUserCount lockedCount available startsAt endsAt"
 CREATE_USER = (
     f"mutation($userId: ID!) {{ createUser(userId: $userId) {{ userId {ERROR_FIELDS} }} }}"
 )
@@ -57,7 +109,6 @@ query($promoId: ID!, $userId: ID!) {{
   promo(promoId: $promoId) {{ {PROMO_FIELDS} used(userId: $userId) }}
 }}"""
 
-CLOSE = {"success": ("completeOrder", COMPLETE_ORDER), "cancel": ("cancelOrder", CANCEL_ORDER)}
 
 # --- payload readers -----------------------------------------------------------------------
 
@@ -171,7 +222,8 @@ async def close(api: Api, order_id: str, new_status: str) -> dict[str, Any]:
 
 
 async def read_order(api: Api, order_id: str) -> dict[str, Any]:
-    body = await api.graphql(ORDER, {"orderId": order_id})
+    """The order with the promo-order fields."""
+    body = await api.graphql(PROMO_ORDER, {"orderId": order_id})
     assert "errors" not in body, body
     order: dict[str, Any] = body["data"]["order"]
     return order
@@ -204,3 +256,169 @@ def rest_error(response: httpx.Response, status: int) -> str:
     assert body["error"]["message"], body
     code: str = body["error"]["code"]
     return code
+
+
+# --- orders with items over GraphQL ---------------------------------------------------------
+
+
+def item(
+    item_id: str,
+    price: str = "100.00",
+    start: str = "2026-01-01",
+    end: str | None = None,
+    service: str = "svc-rent",
+) -> dict[str, Any]:
+    """An OrderItemInput as GraphQL variables."""
+    return {
+        "orderItemId": item_id,
+        "serviceId": service,
+        "price": price,
+        "periodStartDate": start,
+        "periodEndDate": end,
+    }
+
+
+def rent(payment_date: str = "2026-02-01", term: str = "FULL") -> dict[str, Any]:
+    """An OrderTypeInput for a rent payment, as GraphQL variables."""
+    return {"rentPayment": {"paymentDate": payment_date, "term": term}}
+
+
+RENT = rent()
+DEPOSIT = {"securityDeposit": {"refundDate": "2026-12-31"}}
+
+
+async def create(
+    api: Api,
+    order_id: str,
+    entity_id: str,
+    items: list[dict[str, Any]],
+    type_: dict[str, Any] | None = None,
+    promo: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    given = {"orderId": order_id, "entityId": entity_id, "type": type_ or RENT, "items": items}
+    if promo:
+        given["promo"] = promo
+    return await api.mutate("createOrderWithItems", CREATE, {"input": given})
+
+
+async def update(api: Api, order_id: str, **fields: Any) -> dict[str, Any]:
+    return await api.mutate("updateOrder", UPDATE, {"input": {"orderId": order_id, **fields}})
+
+
+async def decline(api: Api, order_id: str) -> dict[str, Any]:
+    return await api.mutate("declineOrder", DECLINE, {"orderId": order_id})
+
+
+async def restore(api: Api, order_id: str) -> dict[str, Any]:
+    return await api.mutate("restoreOrder", RESTORE, {"orderId": order_id})
+
+
+async def complete(api: Api, order_id: str) -> dict[str, Any]:
+    return await api.mutate("completeOrder", COMPLETE, {"orderId": order_id})
+
+
+async def cancel(api: Api, order_id: str) -> dict[str, Any]:
+    return await api.mutate("cancelOrder", CANCEL, {"orderId": order_id})
+
+
+async def create_plain(api: Api, given: dict[str, str] | None = None) -> dict[str, Any]:
+    return ok(await api.mutate("createOrder", CREATE_PLAIN, {"input": given or {}}))
+
+
+async def read(api: Api, order_id: str) -> dict[str, Any]:
+    """The order with the orders-with-items fields."""
+    body = await api.graphql(ORDER, {"orderId": order_id})
+    assert "errors" not in body, body
+    found: dict[str, Any] = body["data"]["order"]
+    return found
+
+
+async def listed(api: Api, entity_id: str, include_declined: bool | None = None) -> list[str]:
+    """The ids orders(entityId) answers, in its order."""
+    variables: dict[str, Any] = {"entityId": entity_id}
+    if include_declined is not None:
+        variables["includeDeclined"] = include_declined
+    body = await api.graphql(ORDERS, variables)
+    assert "errors" not in body, body
+    return [order["orderId"] for order in body["data"]["orders"]]
+
+
+async def opened(
+    api: Api, items: list[dict[str, Any]] | None = None, **options: Any
+) -> dict[str, Any]:
+    """A fresh OPEN order with items, under a fresh entity."""
+    given = [item("a")] if items is None else items
+    return ok(await create(api, unique("o"), unique("e"), given, **options))
+
+
+def ids(items: list[dict[str, Any]]) -> list[str]:
+    return [entry["orderItemId"] for entry in items]
+
+
+# Inputs for calling resolvers directly (integration tests): the shapes domain.commands names.
+
+
+@dataclass
+class RawItemIn:
+    order_item_id: str
+    service_id: str = "svc-rent"
+    price: str = "100.00"
+    period_start_date: str = "2026-01-01"
+    period_end_date: str | None = None
+
+
+@dataclass
+class RawRentIn:
+    payment_date: str = "2026-02-01"
+    term: str = "FULL"
+
+
+@dataclass
+class RawDepositIn:
+    refund_date: str | None = None
+
+
+@dataclass
+class RawTypeIn:
+    rent_payment: RawRentIn | None = None
+    security_deposit: RawDepositIn | None = None
+
+
+RAW_RENT = RawTypeIn(rent_payment=RawRentIn())
+
+
+# Straight reads from Redis (integration tests): what the scripts wrote, not what resolvers say.
+
+
+def _pairs(raw: Any) -> dict[str, str]:
+    """A HGETALL reply as a dict (a flat list on some clients, a dict on others)."""
+    return raw if isinstance(raw, dict) else dict(zip(raw[::2], raw[1::2], strict=True))
+
+
+async def _entries(store: Store, order_id: str) -> Any:
+    return await store.read("XRANGE", events_key(await locate(store, order_id), order_id), "-", "+")
+
+
+async def stream(store: Store, order_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """The order's stream entries at its recorded home, as (type, data)."""
+    return [
+        (event.type.value, event.data)
+        for event in events_from_entries(await _entries(store, order_id))
+    ]
+
+
+async def folded(store: Store, order_id: str) -> Order | None:
+    """The order its stream folds to (None without events), read straight from Redis."""
+    return order_from_entries(order_id, await _entries(store, order_id))
+
+
+async def promo_counters(store: Store, promo_id: str) -> dict[str, Any]:
+    """count, perUserCount, lockedCount; used and open per user; the open orders' ids."""
+    promo, used, open_, open_orders = promo_keys(promo_id)
+    values = _pairs(await store.read("HGETALL", promo))
+    return {
+        **{name: int(values[name]) for name in ("count", "perUserCount", "lockedCount")},
+        "used": {user: int(n) for user, n in _pairs(await store.read("HGETALL", used)).items()},
+        "open": {user: int(n) for user, n in _pairs(await store.read("HGETALL", open_)).items()},
+        "openOrders": sorted(await store.read("ZRANGE", open_orders, 0, -1)),
+    }

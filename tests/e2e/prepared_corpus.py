@@ -5,21 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e import helpers as promo_docs
-from tests.e2e import items_helpers as items
-from tests.e2e.items_helpers import DEPOSIT, RENT, item, rent
+from tests.e2e import helpers
+from tests.e2e.helpers import DEPOSIT, RENT, item, rent
 from tests.e2e.replay import Ask, admin
 from tests.support import ADMIN_TOKEN
 
 ACTIVATION = {"promoId": "<promo>", "userId": "<user>"}
 SETUP = [
-    admin(promo_docs.CREATE_USER, {"userId": "<user>"}),
+    admin(helpers.CREATE_USER, {"userId": "<user>"}),
     # Three times: one promo, then PROMO_EXISTS.
-    admin(
-        promo_docs.CREATE_PROMO, {"input": {"promoId": "<promo>", "count": 3, "perUserCount": 5}}
-    ),
+    admin(helpers.CREATE_PROMO, {"input": {"promoId": "<promo>", "count": 3, "perUserCount": 5}}),
 ]
-COUNTERS = admin(promo_docs.PROMO, ACTIVATION)
+COUNTERS = admin(helpers.PROMO, ACTIVATION)
 LATER = {"startsAt": "2999-01-01T00:00:00Z"}  # PROMO_NOT_ACTIVE
 
 
@@ -32,7 +29,7 @@ def with_items(
 
 
 def created(*orders: str, **options: Any) -> list[Ask]:
-    return [Ask(items.CREATE, with_items(order, **options), times=1) for order in orders]
+    return [Ask(helpers.CREATE, with_items(order, **options), times=1) for order in orders]
 
 
 SHAPES = """
@@ -93,39 +90,39 @@ def promo_used(promo: str, user: str, other: str) -> Ask:
 
 CASES: dict[str, list[Ask]] = {
     "createOrder without a promo": [
-        Ask(promo_docs.CREATE_ORDER, {"input": {}}),
-        Ask(promo_docs.CREATE_ORDER, {"input": None}),
-        Ask(promo_docs.CREATE_ORDER_WITHOUT_INPUT),
+        Ask(helpers.CREATE_ORDER, {"input": {}}),
+        Ask(helpers.CREATE_ORDER, {"input": None}),
+        Ask(helpers.CREATE_ORDER_WITHOUT_INPUT),
     ],
     "createOrder with a promo, until its rules refuse": [
         *SETUP,
-        Ask(promo_docs.CREATE_ORDER, {"input": ACTIVATION}, times=5),  # then PROMO_EXHAUSTED
+        Ask(helpers.CREATE_ORDER, {"input": ACTIVATION}, times=5),  # then PROMO_EXHAUSTED
         COUNTERS,
         admin(
-            promo_docs.CREATE_PROMO,
+            helpers.CREATE_PROMO,
             {"input": {"promoId": "<single>", "count": 5, "perUserCount": 1}},
         ),
-        Ask(promo_docs.CREATE_ORDER, {"input": {"promoId": "<single>", "userId": "<user>"}}),
+        Ask(helpers.CREATE_ORDER, {"input": {"promoId": "<single>", "userId": "<user>"}}),
         admin(
-            promo_docs.CREATE_PROMO,
+            helpers.CREATE_PROMO,
             {"input": {"promoId": "<later>", "count": 5, "perUserCount": 1, **LATER}},
         ),
-        Ask(promo_docs.CREATE_ORDER, {"input": {"promoId": "<later>", "userId": "<user>"}}),
+        Ask(helpers.CREATE_ORDER, {"input": {"promoId": "<later>", "userId": "<user>"}}),
     ],
     "createOrder refusals": [
         *SETUP,
-        Ask(promo_docs.CREATE_ORDER, {"input": {"userId": "<stranger>", "promoId": "<promo>"}}),
-        Ask(promo_docs.CREATE_ORDER, {"input": {"userId": "<user>", "promoId": "<nowhere>"}}),
-        Ask(promo_docs.CREATE_ORDER, {"input": {"userId": "bad id!", "promoId": "<promo>"}}),
-        Ask(promo_docs.CREATE_ORDER, {"input": {"userId": "<user>"}}),
-        Ask(promo_docs.CREATE_ORDER, {"input": {"promoId": "p" * 129, "userId": "<user>"}}),
-        Ask(promo_docs.CREATE_ORDER, {"input": {"idempotencyKey": "has space"}}),
+        Ask(helpers.CREATE_ORDER, {"input": {"userId": "<stranger>", "promoId": "<promo>"}}),
+        Ask(helpers.CREATE_ORDER, {"input": {"userId": "<user>", "promoId": "<nowhere>"}}),
+        Ask(helpers.CREATE_ORDER, {"input": {"userId": "bad id!", "promoId": "<promo>"}}),
+        Ask(helpers.CREATE_ORDER, {"input": {"userId": "<user>"}}),
+        Ask(helpers.CREATE_ORDER, {"input": {"promoId": "p" * 129, "userId": "<user>"}}),
+        Ask(helpers.CREATE_ORDER, {"input": {"idempotencyKey": "has space"}}),
     ],
     "createOrder with an idempotency key": [
         *SETUP,
-        Ask(promo_docs.CREATE_ORDER, {"input": {"idempotencyKey": "<key>"}}),
-        Ask(promo_docs.CREATE_ORDER, {"input": {"idempotencyKey": "<key>", **ACTIVATION}}),
-        Ask(promo_docs.CREATE_ORDER, {"input": {"idempotencyKey": "<other>", **ACTIVATION}}),
+        Ask(helpers.CREATE_ORDER, {"input": {"idempotencyKey": "<key>"}}),
+        Ask(helpers.CREATE_ORDER, {"input": {"idempotencyKey": "<key>", **ACTIVATION}}),
+        Ask(helpers.CREATE_ORDER, {"input": {"idempotencyKey": "<other>", **ACTIVATION}}),
         COUNTERS,
     ],
     "closing, declining and restoring": [
@@ -133,29 +130,29 @@ CASES: dict[str, list[Ask]] = {
         *created("o1", "o2", "o3"),
         *created("p1", "p2", promo=ACTIVATION),
         # One of each close runs generic, the next from its plan: both change state.
-        Ask(promo_docs.CANCEL_ORDER, {"orderId": "<o1>"}, times=1),
-        Ask(promo_docs.CANCEL_ORDER, {"orderId": "<p1>"}, times=1),
-        Ask(promo_docs.COMPLETE_ORDER, {"orderId": "<o2>"}, times=1),
-        Ask(promo_docs.COMPLETE_ORDER, {"orderId": "<p2>"}),  # then repeats: no new events
-        Ask(promo_docs.CANCEL_ORDER, {"orderId": "<p2>"}),  # ORDER_CLOSED
-        Ask(promo_docs.CANCEL_ORDER, {"orderId": "<nowhere>"}),
-        Ask(promo_docs.COMPLETE_ORDER, {"orderId": "bad id!"}),
-        Ask(items.DECLINE, {"orderId": "<o3>"}),
-        Ask(items.COMPLETE, {"orderId": "<o3>"}),  # ORDER_DECLINED
-        Ask(items.RESTORE, {"orderId": "<o3>"}),
-        Ask(items.RESTORE, {"orderId": "<nowhere>"}),
-        Ask(items.DECLINE, {"orderId": "<nowhere>"}),
+        Ask(helpers.CANCEL_ORDER, {"orderId": "<o1>"}, times=1),
+        Ask(helpers.CANCEL_ORDER, {"orderId": "<p1>"}, times=1),
+        Ask(helpers.COMPLETE_ORDER, {"orderId": "<o2>"}, times=1),
+        Ask(helpers.COMPLETE_ORDER, {"orderId": "<p2>"}),  # then repeats: no new events
+        Ask(helpers.CANCEL_ORDER, {"orderId": "<p2>"}),  # ORDER_CLOSED
+        Ask(helpers.CANCEL_ORDER, {"orderId": "<nowhere>"}),
+        Ask(helpers.COMPLETE_ORDER, {"orderId": "bad id!"}),
+        Ask(helpers.DECLINE, {"orderId": "<o3>"}),
+        Ask(helpers.COMPLETE, {"orderId": "<o3>"}),  # ORDER_DECLINED
+        Ask(helpers.RESTORE, {"orderId": "<o3>"}),
+        Ask(helpers.RESTORE, {"orderId": "<nowhere>"}),
+        Ask(helpers.DECLINE, {"orderId": "<nowhere>"}),
         COUNTERS,
     ],
     "orders with items": [
-        Ask(items.CREATE, with_items("r", item("a", end="2026-01-31"), item("b", "0.5"))),
-        Ask(items.CREATE, with_items("d", item("c", start="2025-12-01"), type_=DEPOSIT)),
-        Ask(items.CREATE, with_items("n", item("e"), type_={"securityDeposit": {}})),
-        Ask(items.CREATE, with_items("r", item("z"))),  # ORDER_CONFLICT
-        Ask(items.CREATE, with_items("x", item("a"), item("a"))),
-        Ask(items.CREATE, with_items("x", item("a"), item("b", "-1"))),
+        Ask(helpers.CREATE, with_items("r", item("a", end="2026-01-31"), item("b", "0.5"))),
+        Ask(helpers.CREATE, with_items("d", item("c", start="2025-12-01"), type_=DEPOSIT)),
+        Ask(helpers.CREATE, with_items("n", item("e"), type_={"securityDeposit": {}})),
+        Ask(helpers.CREATE, with_items("r", item("z"))),  # ORDER_CONFLICT
+        Ask(helpers.CREATE, with_items("x", item("a"), item("a"))),
+        Ask(helpers.CREATE, with_items("x", item("a"), item("b", "-1"))),
         Ask(
-            items.UPDATE,
+            helpers.UPDATE,
             {
                 "input": {
                     "orderId": "<r>",
@@ -165,14 +162,14 @@ CASES: dict[str, list[Ask]] = {
                 }
             },
         ),
-        Ask(items.UPDATE, {"input": {"orderId": "<r>", "type": DEPOSIT}}),
-        Ask(items.UPDATE, {"input": {"orderId": "<r>", "cancelItemIds": ["never"]}}),
-        Ask(items.UPDATE, {"input": {"orderId": "<r>", "expectedVersion": 1}}),
-        Ask(items.DECLINE, {"orderId": "<n>"}, times=1),
-        Ask(items.ORDER, {"orderId": "<r>"}),
-        Ask(items.ORDER, {"orderId": "<d>"}),
-        Ask(items.ORDERS, {"entityId": "<entity>"}),
-        Ask(items.ORDERS, {"entityId": "<entity>", "includeDeclined": True}),
+        Ask(helpers.UPDATE, {"input": {"orderId": "<r>", "type": DEPOSIT}}),
+        Ask(helpers.UPDATE, {"input": {"orderId": "<r>", "cancelItemIds": ["never"]}}),
+        Ask(helpers.UPDATE, {"input": {"orderId": "<r>", "expectedVersion": 1}}),
+        Ask(helpers.DECLINE, {"orderId": "<n>"}, times=1),
+        Ask(helpers.ORDER, {"orderId": "<r>"}),
+        Ask(helpers.ORDER, {"orderId": "<d>"}),
+        Ask(helpers.ORDERS, {"entityId": "<entity>"}),
+        Ask(helpers.ORDERS, {"entityId": "<entity>", "includeDeclined": True}),
     ],
     "aliases, fragments and __typename": [
         *SETUP,
@@ -190,35 +187,35 @@ CASES: dict[str, list[Ask]] = {
         *SETUP,
         *created("r"),
         # Each document runs well first, so the failing runs meet a plan.
-        Ask(items.ORDER, {"orderId": "<r>"}, times=1),
-        Ask(items.ORDER, {"orderId": "<nowhere>"}),
-        Ask(items.ORDER, {"orderId": "bad id!"}),
+        Ask(helpers.ORDER, {"orderId": "<r>"}, times=1),
+        Ask(helpers.ORDER, {"orderId": "<nowhere>"}),
+        Ask(helpers.ORDER, {"orderId": "bad id!"}),
         Ask(BOTH_ORDERS, {"a": "<r>", "b": "<r>"}, times=1),
         Ask(BOTH_ORDERS, {"a": "<r>", "b": "<nowhere>"}),
-        Ask(items.ORDERS, {"entityId": "<entity>"}, times=1),
-        Ask(items.ORDERS, {"entityId": "bad id!"}),  # [Order!]!: data null
+        Ask(helpers.ORDERS, {"entityId": "<entity>"}, times=1),
+        Ask(helpers.ORDERS, {"entityId": "bad id!"}),  # [Order!]!: data null
         COUNTERS,
-        Ask(promo_docs.PROMO, ACTIVATION),
-        Ask(promo_docs.PROMO, ACTIVATION, token="wrong"),
-        admin(promo_docs.PROMO, {"promoId": "<nowhere>", "userId": "<user>"}),
-        admin(promo_docs.PROMO, {"promoId": "<promo>", "userId": "bad id!"}),  # used: Int!
+        Ask(helpers.PROMO, ACTIVATION),
+        Ask(helpers.PROMO, ACTIVATION, token="wrong"),
+        admin(helpers.PROMO, {"promoId": "<nowhere>", "userId": "<user>"}),
+        admin(helpers.PROMO, {"promoId": "<promo>", "userId": "bad id!"}),  # used: Int!
     ],
     "variables that do not coerce": [
         *created("r"),
-        Ask(items.ORDER, {"orderId": "<r>"}, times=1),
-        Ask(items.ORDER, {}),
-        Ask(items.ORDER, {"orderId": None}),
-        Ask(items.ORDER, {"orderId": ["r"]}),
-        Ask(items.ORDERS, {"entityId": "<entity>"}, times=1),
-        Ask(items.ORDERS, {"entityId": "<entity>", "includeDeclined": "yes"}),
-        Ask(items.CREATE, {"input": {"orderId": "<r>"}}),
-        Ask(items.CREATE, with_items("r", type_={**RENT, **DEPOSIT})),
-        Ask(items.CREATE, with_items("r", type_=rent(term="WEEKLY"))),
-        Ask(items.CREATE, with_items("r", {**item("a"), "price": 12})),
-        Ask(items.CREATE, with_items("r", item("a", start="2026-13-01"))),
-        Ask(promo_docs.CREATE_ORDER, {"input": {}}, times=1),
-        Ask(promo_docs.CREATE_ORDER, {"input": "not an object"}),
-        Ask(promo_docs.CREATE_ORDER, {"input": {"promoID": "<promo>"}}),
+        Ask(helpers.ORDER, {"orderId": "<r>"}, times=1),
+        Ask(helpers.ORDER, {}),
+        Ask(helpers.ORDER, {"orderId": None}),
+        Ask(helpers.ORDER, {"orderId": ["r"]}),
+        Ask(helpers.ORDERS, {"entityId": "<entity>"}, times=1),
+        Ask(helpers.ORDERS, {"entityId": "<entity>", "includeDeclined": "yes"}),
+        Ask(helpers.CREATE, {"input": {"orderId": "<r>"}}),
+        Ask(helpers.CREATE, with_items("r", type_={**RENT, **DEPOSIT})),
+        Ask(helpers.CREATE, with_items("r", type_=rent(term="WEEKLY"))),
+        Ask(helpers.CREATE, with_items("r", {**item("a"), "price": 12})),
+        Ask(helpers.CREATE, with_items("r", item("a", start="2026-13-01"))),
+        Ask(helpers.CREATE_ORDER, {"input": {}}, times=1),
+        Ask(helpers.CREATE_ORDER, {"input": "not an object"}),
+        Ask(helpers.CREATE_ORDER, {"input": {"promoID": "<promo>"}}),
     ],
     "promo administration": [
         *SETUP,
@@ -227,18 +224,18 @@ CASES: dict[str, list[Ask]] = {
         promo_used("p2", "<user>", "<stranger>"),
         promo_used("p3", "bad id!", "<user>"),
         promo_used("p4", "bad id!", "bad:id?"),
-        Ask(promo_docs.CREATE_ORDER, {"input": ACTIVATION}, times=1),
-        admin(promo_docs.UPDATE_PROMO, {"input": {"promoId": "<promo>", "count": 9}}),
-        admin(promo_docs.UPDATE_PROMO, {"input": {"promoId": "<promo>", "count": 0}}),
-        admin(promo_docs.UPDATE_PROMO, {"input": {"promoId": "<nowhere>", "endsAt": None}}),
-        Ask(promo_docs.UPDATE_PROMO, {"input": {"promoId": "<promo>"}}),
-        Ask(promo_docs.UPDATE_PROMO, {"input": {"promoId": "<promo>"}}, token="wrong"),
-        admin(promo_docs.CREATE_USER, {"userId": "bad id!"}),
+        Ask(helpers.CREATE_ORDER, {"input": ACTIVATION}, times=1),
+        admin(helpers.UPDATE_PROMO, {"input": {"promoId": "<promo>", "count": 9}}),
+        admin(helpers.UPDATE_PROMO, {"input": {"promoId": "<promo>", "count": 0}}),
+        admin(helpers.UPDATE_PROMO, {"input": {"promoId": "<nowhere>", "endsAt": None}}),
+        Ask(helpers.UPDATE_PROMO, {"input": {"promoId": "<promo>"}}),
+        Ask(helpers.UPDATE_PROMO, {"input": {"promoId": "<promo>"}}, token="wrong"),
+        admin(helpers.CREATE_USER, {"userId": "bad id!"}),
         COUNTERS,
     ],
     "operation names and variable defaults": [
         *created("r", "n"),
-        Ask(items.DECLINE, {"orderId": "<n>"}, times=1),
+        Ask(helpers.DECLINE, {"orderId": "<n>"}, times=1),
         Ask(DEFAULTS, {"e": "<entity>"}),
         Ask(DEFAULTS, {"e": "<entity>", "inc": None}),
         Ask(DEFAULTS, {"e": "<entity>", "inc": False}),
@@ -252,13 +249,13 @@ CASES: dict[str, list[Ask]] = {
     ],
     "GET": [
         *created("r", "o1", "o2"),
-        Ask(items.ORDER, {"orderId": "<r>"}, get=True),
-        Ask(items.ORDER, {"orderId": "<nowhere>"}, get=True),
-        Ask(items.ORDER, {}, get=True),
-        Ask(items.COMPLETE, {"orderId": "<o1>"}, times=2),
+        Ask(helpers.ORDER, {"orderId": "<r>"}, get=True),
+        Ask(helpers.ORDER, {"orderId": "<nowhere>"}, get=True),
+        Ask(helpers.ORDER, {}, get=True),
+        Ask(helpers.COMPLETE, {"orderId": "<o1>"}, times=2),
         # The mutation has a plan now; over GET it is still refused, and changes nothing.
-        Ask(items.COMPLETE, {"orderId": "<o2>"}, get=True),
-        Ask(promo_docs.CREATE_ORDER, {"input": {}}, get=True),
-        Ask(items.ORDER, {"orderId": "<o2>"}),
+        Ask(helpers.COMPLETE, {"orderId": "<o2>"}, get=True),
+        Ask(helpers.CREATE_ORDER, {"input": {}}, get=True),
+        Ask(helpers.ORDER, {"orderId": "<o2>"}),
     ],
 }

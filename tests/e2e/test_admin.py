@@ -175,8 +175,14 @@ async def test_promo_with_zero_count_and_largest_count_are_allowed(api: Api) -> 
 
 
 async def test_promo_with_a_window_in_the_past_is_allowed(api: Api) -> None:
-    past = {"startsAt": instant(-timedelta(days=2)), "endsAt": instant(-timedelta(days=1))}
-    assert ok(await new_promo(api, **past), "promo")["endsAt"] is not None
+    past = {"startsAt": "2020-01-01T03:00:00+03:00", "endsAt": "2020-01-02T00:00:00Z"}
+    promo = ok(await new_promo(api, **past), "promo")
+    stored = await promo_state(api, {"promoId": promo["promoId"], "userId": unique("u")})
+    for answer in (promo, stored):  # as created, and as read back: the instants, in UTC
+        assert (answer["startsAt"], answer["endsAt"]) == (
+            "2020-01-01T00:00:00Z",
+            "2020-01-02T00:00:00Z",
+        )
 
 
 @pytest.mark.parametrize(

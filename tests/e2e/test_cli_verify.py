@@ -12,7 +12,7 @@ from resolvers import entity_orders, orders, promos, users
 from resolvers.keys import Home, order_keys, promo_keys
 from resolvers.store import Store
 from tests.e2e.cli_helpers import empty_database, ordo, store_at
-from tests.e2e.items_helpers import RAW_RENT, RawItemIn, RawRentIn, RawTypeIn
+from tests.e2e.helpers import RAW_RENT, RawItemIn, RawRentIn, RawTypeIn
 from tests.support import RedisServer, unique
 
 

@@ -8,8 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from tests.e2e import helpers as promo_orders
-from tests.e2e import items_helpers as items
+from tests.e2e import helpers
 from tests.e2e.conftest import Api
 from tests.support import OrdoServer, RedisCluster, unique
 
@@ -36,35 +35,35 @@ async def test_promo_orders_are_created_completed_and_counted_on_the_cluster(
     cluster_api: Api,
 ) -> None:
     for _ in range(6):  # promos, users and orders of several slots, so several masters
-        promo = await promo_orders.user_and_promo(cluster_api, count=3, per_user=2)
-        first = await promo_orders.open_order(cluster_api, **promo, idempotencyKey=unique("k"))
-        second = await promo_orders.rest_create(cluster_api, promo)
+        promo = await helpers.user_and_promo(cluster_api, count=3, per_user=2)
+        first = await helpers.open_order(cluster_api, **promo, idempotencyKey=unique("k"))
+        second = await helpers.rest_create(cluster_api, promo)
         assert second.status_code == 200, second.text
-        done = await promo_orders.close(cluster_api, first["orderId"], "success")
-        assert promo_orders.ok(done)["status"] == "COMPLETED"
-        assert (
-            await promo_orders.rest_status(cluster_api, second.json()["orderId"]) == "in progress"
-        )
-        assert await promo_orders.counters(cluster_api, promo) == (2, 1, 1)
-        third = await promo_orders.create_order(cluster_api, **promo)
-        assert promo_orders.refused(third)[0] == "PROMO_USER_LIMIT"
+        done = await helpers.close(cluster_api, first["orderId"], "success")
+        assert helpers.ok(done)["status"] == "COMPLETED"
+        assert await helpers.rest_status(cluster_api, second.json()["orderId"]) == "in progress"
+        assert await helpers.counters(cluster_api, promo) == (2, 1, 1)
+        third = await helpers.create_order(cluster_api, **promo)
+        assert helpers.refused(third)[0] == "PROMO_USER_LIMIT"
 
 
 async def test_orders_with_items_are_listed_under_their_entity_across_slots(
     cluster_api: Api,
 ) -> None:
-    entity_id, promo = unique("e"), await items.new_promo(cluster_api)
-    with_promo = items.ok(
-        await items.create(cluster_api, unique("o"), entity_id, [items.item("a")], promo=promo)
+    entity_id, promo = unique("e"), await helpers.user_and_promo(cluster_api)
+    with_promo = helpers.ok(
+        await helpers.create(cluster_api, unique("o"), entity_id, [helpers.item("a")], promo=promo)
     )
-    plain = items.ok(await items.create(cluster_api, unique("o"), entity_id, [items.item("b")]))
-    assert set(await items.listed(cluster_api, entity_id)) == {
+    plain = helpers.ok(
+        await helpers.create(cluster_api, unique("o"), entity_id, [helpers.item("b")])
+    )
+    assert set(await helpers.listed(cluster_api, entity_id)) == {
         with_promo["orderId"],
         plain["orderId"],
     }
-    found = await items.read(cluster_api, with_promo["orderId"])
+    found = await helpers.read(cluster_api, with_promo["orderId"])
     assert (found["status"], found["promo"]) == ("OPEN", promo)
-    declined = items.ok(await items.decline(cluster_api, with_promo["orderId"]))
+    declined = helpers.ok(await helpers.decline(cluster_api, with_promo["orderId"]))
     assert declined["status"] == "DECLINED"
-    assert await items.listed(cluster_api, entity_id) == [plain["orderId"]]
-    assert (await items.promo_state(cluster_api, promo))["lockedCount"] == 0
+    assert await helpers.listed(cluster_api, entity_id) == [plain["orderId"]]
+    assert (await helpers.promo_state(cluster_api, promo))["lockedCount"] == 0

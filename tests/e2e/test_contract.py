@@ -1,6 +1,5 @@
-"""The served schema keeps SPEC §5's contract: adding is allowed, breaking is not."""
-
-from pathlib import Path
+"""The served schema keeps SPEC §5's contract (docs/contract.graphql, the SDL of docs/spec.md §5):
+adding is allowed, breaking is not."""
 
 from graphql import (
     build_client_schema,
@@ -10,8 +9,16 @@ from graphql import (
 )
 
 from tests.e2e.conftest import Api
+from tests.e2e.helpers import CONTRACT, SPEC
 
-CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "contract.graphql"
+
+def test_contract_file_is_the_sdl_of_spec_section_5() -> None:
+    # The contract file is the SDL block of SPEC §5 under its header comment, so neither can
+    # change without the other.
+    spec_sdl = SPEC.read_text().split("```graphql\n", 1)[1].split("```", 1)[0]
+    header, sdl = CONTRACT.read_text().split("\n\n", 1)
+    assert header.startswith("#")
+    assert sdl == spec_sdl
 
 
 async def test_served_schema_has_no_breaking_change_from_the_contract(api: Api) -> None:

@@ -16,18 +16,20 @@ import pytest
 import redis
 
 from schema.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
-from tests.e2e.helpers import CREATE_PROMO, CREATE_USER, UPDATE_PROMO
-from tests.e2e.items_helpers import (
+from tests.e2e.helpers import (
     CANCEL,
     COMPLETE,
     CREATE,
     CREATE_PLAIN,
+    CREATE_PROMO,
+    CREATE_USER,
     DECLINE,
     ORDER,
     ORDERS,
     PROMO,
     RESTORE,
     UPDATE,
+    UPDATE_PROMO,
     item,
     rent,
 )

@@ -1,21 +1,21 @@
 """declineOrder (soft delete) and restoreOrder over GraphQL (SPEC §3.2)."""
 
 from tests.e2e.conftest import Api
-from tests.e2e.items_helpers import (
+from tests.e2e.helpers import (
     ORDER,
     cancel,
     complete,
     create,
     create_plain,
     decline,
-    error,
+    event_types,
     item,
     listed,
     ok,
     opened,
     read,
+    refused,
     restore,
-    types,
     update,
 )
 from tests.support import unique
@@ -25,7 +25,7 @@ async def test_decline_marks_the_order_declined_with_one_event(api: Api) -> None
     order = await opened(api)
     declined = ok(await decline(api, order["orderId"]))
     assert declined["status"] == "DECLINED"
-    assert types(declined)[order["version"] :] == ["ORDER_DECLINED"]
+    assert event_types(declined)[order["version"] :] == ["ORDER_DECLINED"]
     assert declined["events"][-1]["data"] == {}
     assert declined["items"] == order["items"]
 
@@ -66,7 +66,7 @@ async def test_declining_an_unknown_order_succeeds_with_no_order(api: Api) -> No
 
 
 async def test_declining_with_a_malformed_id_is_a_bad_request(api: Api) -> None:
-    assert error(await decline(api, "not an id!"))[1] == 400
+    assert refused(await decline(api, "not an id!"))[1] == 400
 
 
 async def test_restore_brings_a_declined_order_back_open_with_its_items(api: Api) -> None:
@@ -75,7 +75,7 @@ async def test_restore_brings_a_declined_order_back_open_with_its_items(api: Api
     declined = ok(await decline(api, order["orderId"]))
     restored = ok(await restore(api, order["orderId"]))
     assert restored["status"] == "OPEN"
-    assert types(restored)[declined["version"] :] == ["ORDER_RESTORED"]
+    assert event_types(restored)[declined["version"] :] == ["ORDER_RESTORED"]
     assert restored["events"][-1]["data"] == {}
     assert restored["items"] == order["items"]
     assert await listed(api, entity_id) == [order["orderId"]]
@@ -86,12 +86,12 @@ async def test_a_restored_order_can_be_updated_again(api: Api) -> None:
     ok(await decline(api, order["orderId"]))
     ok(await restore(api, order["orderId"]))
     changed = ok(await update(api, order["orderId"], addItems=[item("b")]))
-    assert types(changed)[-1] == "ITEM_ADDED"
+    assert event_types(changed)[-1] == "ITEM_ADDED"
 
 
 async def test_restoring_an_unknown_order_is_a_bad_request(api: Api) -> None:
-    refused = await restore(api, unique("o"))
-    assert error(refused) == ("ORDER_NOT_FOUND_FOR_RESTORE", 400)
+    refusal = await restore(api, unique("o"))
+    assert refused(refusal)[:2] == ("ORDER_NOT_FOUND_FOR_RESTORE", 400)
 
 
 async def test_restoring_an_open_order_succeeds_without_new_events(api: Api) -> None:
@@ -110,16 +110,16 @@ async def test_restoring_a_completed_or_cancelled_order_is_refused(api: Api) -> 
     for close in (complete, cancel):
         order = await opened(api)
         closed = ok(await close(api, order["orderId"]))
-        refused = await restore(api, order["orderId"])
-        assert error(refused) == ("ORDER_CLOSED", 409)
+        refusal = await restore(api, order["orderId"])
+        assert refused(refusal)[:2] == ("ORDER_CLOSED", 409)
         assert await read(api, order["orderId"]) == closed
 
 
 async def test_a_declined_order_cannot_be_completed_or_cancelled(api: Api) -> None:
     order = await opened(api)
     declined = ok(await decline(api, order["orderId"]))
-    assert error(await complete(api, order["orderId"]))[1] == 409
-    assert error(await cancel(api, order["orderId"]))[1] == 409
+    assert refused(await complete(api, order["orderId"]))[1] == 409
+    assert refused(await cancel(api, order["orderId"]))[1] == 409
     assert await read(api, order["orderId"]) == declined
 
 
@@ -128,7 +128,7 @@ async def test_an_order_without_items_can_be_declined_and_restored(api: Api) -> 
     declined = ok(await decline(api, plain["orderId"]))
     assert declined["status"] == "DECLINED"
     restored = ok(await restore(api, plain["orderId"]))
-    assert types(restored) == ["ORDER_CREATED", "ORDER_DECLINED", "ORDER_RESTORED"]
+    assert event_types(restored) == ["ORDER_CREATED", "ORDER_DECLINED", "ORDER_RESTORED"]
 
 
 async def test_an_unknown_order_query_is_null_with_a_not_found_error(api: Api) -> None:

@@ -2,16 +2,7 @@
 legacy REST view of orders with items (SPEC §6)."""
 
 from tests.e2e.conftest import Api
-from tests.e2e.items_helpers import (
-    ORDERS,
-    create,
-    decline,
-    item,
-    listed,
-    new_promo,
-    ok,
-    update,
-)
+from tests.e2e.helpers import ORDERS, create, decline, item, listed, ok, update, user_and_promo
 from tests.support import unique
 
 
@@ -64,7 +55,7 @@ async def test_other_entities_orders_are_not_listed(api: Api) -> None:
 
 
 async def test_an_order_with_a_promo_is_listed_under_its_entity(api: Api) -> None:
-    promo = await new_promo(api)
+    promo = await user_and_promo(api)
     entity_id = unique("e")
     with_promo, without = unique("o"), unique("o")
     ok(await create(api, with_promo, entity_id, [item("a", start="2026-01-01")], promo=promo))
@@ -73,7 +64,7 @@ async def test_an_order_with_a_promo_is_listed_under_its_entity(api: Api) -> Non
 
 
 async def test_a_refused_create_with_a_promo_keeps_the_order_listed(api: Api) -> None:
-    promo = await new_promo(api)
+    promo = await user_and_promo(api)
     entity_id, order_id = unique("e"), unique("o")
     ok(await create(api, order_id, entity_id, [item("a")]))
     refused = await create(api, order_id, entity_id, [item("a")], promo=promo)
@@ -82,7 +73,7 @@ async def test_a_refused_create_with_a_promo_keeps_the_order_listed(api: Api) ->
 
 
 async def test_a_refused_create_without_the_promo_keeps_the_promo_order_listed(api: Api) -> None:
-    promo = await new_promo(api)
+    promo = await user_and_promo(api)
     entity_id, order_id = unique("e"), unique("o")
     ok(await create(api, order_id, entity_id, [item("a")], promo=promo))
     refused = await create(api, order_id, entity_id, [item("a")])
@@ -114,7 +105,7 @@ async def test_rest_shows_an_open_order_with_items_in_progress(api: Api) -> None
 
 
 async def test_rest_shows_the_promo_of_an_order_with_items(api: Api) -> None:
-    promo = await new_promo(api)
+    promo = await user_and_promo(api)
     order_id = unique("o")
     ok(await create(api, order_id, unique("e"), [item("a")], promo=promo))
     response = await api.http.get(f"/orders/{order_id}")
@@ -122,7 +113,7 @@ async def test_rest_shows_the_promo_of_an_order_with_items(api: Api) -> None:
 
 
 async def test_rest_shows_a_declined_order_as_declined(api: Api) -> None:
-    promo = await new_promo(api)
+    promo = await user_and_promo(api)
     order_id = unique("o")
     ok(await create(api, order_id, unique("e"), [item("a")], promo=promo))
     ok(await decline(api, order_id))

@@ -24,8 +24,7 @@ from hypothesis.stateful import (
 
 from resolvers.store import Store
 from tests.audit import check_promo, redis_store, stored_order
-from tests.e2e.helpers import UPDATE_PROMO
-from tests.e2e.items_helpers import (
+from tests.e2e.helpers import (
     CANCEL,
     COMPLETE,
     CREATE,
@@ -36,6 +35,7 @@ from tests.e2e.items_helpers import (
     ORDER_FIELDS,
     RESTORE,
     UPDATE,
+    UPDATE_PROMO,
 )
 from tests.model import Json, Model, Outcome, Promo
 from tests.soak import order_reads

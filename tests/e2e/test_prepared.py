@@ -25,8 +25,7 @@ from resolvers import orders
 from resolvers.store import Store
 from schema import prepared as prepared_module
 from schema.types import OrderEvent
-from tests.e2e import helpers as promo_docs
-from tests.e2e import items_helpers as items
+from tests.e2e import helpers
 from tests.e2e.prepared_corpus import CASES, TWO_CLOSES, created
 from tests.e2e.replay import Ask, Replay, both
 from tests.support import ADMIN_TOKEN, RedisServer
@@ -86,7 +85,7 @@ async def test_planned_runs_answer_as_the_generic_path(
 async def test_a_document_is_answered_from_its_plan_from_its_second_run_on(
     prepared: Replay, generic: Replay, planned: list[bool]
 ) -> None:
-    await both(prepared, generic, Ask(promo_docs.CREATE_ORDER, {"input": {}}))
+    await both(prepared, generic, Ask(helpers.CREATE_ORDER, {"input": {}}))
     # The generic app runs no plan: were it prepared too, the comparisons above would be empty.
     assert planned == [True, True]
 
@@ -129,7 +128,7 @@ def _no_events(*args: object) -> None:
 async def test_an_unexpected_failure_of_a_mutation_in_its_plan_is_masked_as_generic(
     prepared: Replay, generic: Replay, planned: list[bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    create = Ask(promo_docs.CREATE_ORDER, {"input": {}}, times=2)
+    create = Ask(helpers.CREATE_ORDER, {"input": {}}, times=2)
     await both(prepared, generic, create)
     monkeypatch.setattr(orders, "create_order", _broken)
     await both(prepared, generic, create)
@@ -145,16 +144,16 @@ async def test_a_failing_non_null_field_nulls_up_to_the_nearest_nullable_as_gene
     warm = [
         *created("m1", "m2", "m3", "m4"),
         Ask(TWO_CLOSES, {"a": "<m1>", "b": "<m2>"}, times=1),
-        Ask(items.ORDER, {"orderId": "<m1>"}, times=2),
-        Ask(items.ORDERS, {"entityId": "<entity>"}, times=2),
+        Ask(helpers.ORDER, {"orderId": "<m1>"}, times=2),
+        Ask(helpers.ORDERS, {"entityId": "<entity>"}, times=2),
     ]
     await both(prepared, generic, *warm)
     monkeypatch.setattr(OrderEvent, "from_domain", _no_events)
     patched, runs = len(generic.answers), len(planned)
     after = [
         Ask(TWO_CLOSES, {"a": "<m3>", "b": "<m4>"}),
-        Ask(items.ORDER, {"orderId": "<m1>"}),
-        Ask(items.ORDERS, {"entityId": "<entity>"}),
+        Ask(helpers.ORDER, {"orderId": "<m1>"}),
+        Ask(helpers.ORDERS, {"entityId": "<entity>"}),
     ]
     await both(prepared, generic, *after)
     assert prepared.named() == generic.named()
@@ -167,10 +166,10 @@ async def test_an_unavailable_store_answers_in_a_plan_as_in_the_generic_path(
     prepared: Replay, generic: Replay, planned: list[bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asks = [
-        Ask(promo_docs.CREATE_ORDER, {"input": {}}, times=2),
+        Ask(helpers.CREATE_ORDER, {"input": {}}, times=2),
         *created("u1"),
-        Ask(items.COMPLETE, {"orderId": "<u1>"}, times=2),
-        Ask(items.ORDER, {"orderId": "<u1>"}, times=2),
+        Ask(helpers.COMPLETE, {"orderId": "<u1>"}, times=2),
+        Ask(helpers.ORDER, {"orderId": "<u1>"}, times=2),
     ]
     await both(prepared, generic, *asks)
 
@@ -197,5 +196,5 @@ async def test_ordo_graphql_prepared_switches_the_plans(
     if backend == "redis":
         env["ORDO_REDIS_URL"] = redis_server.url
     async for app in _replay(create_app(load_settings(env))):
-        await app.send(Ask(promo_docs.CREATE_ORDER, {"input": {}}))
+        await app.send(Ask(helpers.CREATE_ORDER, {"input": {}}))
     assert bool(planned) == planned_runs

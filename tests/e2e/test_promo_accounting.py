@@ -12,6 +12,7 @@ from tests.e2e.helpers import (
     instant,
     ok,
     open_order,
+    parse_instant,
     promo_state,
     refused,
     update_promo,
@@ -89,7 +90,10 @@ async def test_a_cancelled_order_frees_the_users_slot(api: Api) -> None:
     promo = await user_and_promo(api, count=10, per_user=1)
     order = await open_order(api, **promo)
     ok(await close(api, order["orderId"], "cancel"))
+    assert await counters(api, promo) == (10, 0, 0)
     await open_order(api, **promo)
+    assert await counters(api, promo) == (10, 1, 0)
+    assert refused(await create_order(api, **promo))[0] == "PROMO_USER_LIMIT"  # taken again
 
 
 async def test_promo_whose_window_has_begun_is_active(api: Api) -> None:
@@ -108,6 +112,7 @@ async def test_promo_inside_its_window_is_active(api: Api) -> None:
     window = {"startsAt": instant(-timedelta(days=1)), "endsAt": instant(timedelta(days=1))}
     promo = await user_and_promo(api, **window)
     await open_order(api, **promo)
+    assert await counters(api, promo) == (5, 1, 0)
 
 
 async def test_promo_with_a_window_in_the_future_is_not_active(api: Api) -> None:
@@ -125,8 +130,12 @@ async def test_promo_with_a_window_in_the_past_is_not_active(api: Api) -> None:
 async def test_clearing_the_window_makes_an_expired_promo_active_again(api: Api) -> None:
     window = {"startsAt": instant(-timedelta(days=2)), "endsAt": instant(-timedelta(days=1))}
     promo = await user_and_promo(api, **window)
-    ok(await update_promo(api, promo["promoId"], endsAt=None), "promo")
+    assert await counters(api, promo) == (5, 0, 0)
+    updated = ok(await update_promo(api, promo["promoId"], endsAt=None), "promo")
+    assert updated["endsAt"] is None
+    assert parse_instant(updated["startsAt"]) == parse_instant(window["startsAt"])  # kept
     await open_order(api, **promo)
+    assert await counters(api, promo) == (5, 1, 0)
 
 
 async def test_completing_still_redeems_after_the_promo_ended(api: Api) -> None:

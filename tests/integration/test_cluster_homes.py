@@ -20,7 +20,7 @@ from domain.order import PromoActivation
 from resolvers import entity_orders, homes, idempotency, orders
 from resolvers.keys import Home, entity_orders_key, fence_key, home_key
 from resolvers.store import Store
-from tests.e2e.items_helpers import RAW_RENT, RawItemIn
+from tests.e2e.helpers import RAW_RENT, RawItemIn
 from tests.integration.helpers import (
     assert_invariants,
     new_promo,

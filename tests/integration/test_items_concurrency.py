@@ -11,7 +11,7 @@ from domain.errors import OrdoError
 from domain.order import Order, OrderStatus, PromoActivation
 from resolvers import entity_orders, promos, users
 from resolvers.store import Store
-from tests.e2e.items_helpers import RAW_RENT, RawItemIn, folded, promo_counters, stream
+from tests.e2e.helpers import RAW_RENT, RawItemIn, folded, promo_counters, stream
 from tests.support import unique
 
 

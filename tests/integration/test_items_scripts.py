@@ -8,7 +8,7 @@ from domain.order import OrderStatus, PromoActivation
 from resolvers import entity_orders, orders, promos, users
 from resolvers.keys import Home, entity_orders_key, home_key, order_keys
 from resolvers.store import Store
-from tests.e2e.items_helpers import (
+from tests.e2e.helpers import (
     RAW_RENT,
     RawDepositIn,
     RawItemIn,

@@ -6,7 +6,7 @@ import pytest
 from resolvers import entity_orders
 from resolvers.keys import entity_orders_key
 from resolvers.store import Store
-from tests.e2e.items_helpers import RAW_RENT, RawItemIn
+from tests.e2e.helpers import RAW_RENT, RawItemIn
 from tests.support import unique
 
 

@@ -9,7 +9,7 @@ from resolvers.keys import Home, order_key_pattern, order_of_key
 from resolvers.keyspace import scan_keys
 from resolvers.store import Store
 from resolvers.verify import verify
-from tests.e2e.items_helpers import RAW_RENT, RawItemIn
+from tests.e2e.helpers import RAW_RENT, RawItemIn
 from tests.integration.helpers import new_promo, new_user
 from tests.support import unique
 

@@ -10,7 +10,7 @@ import pytest
 from domain.errors import ErrorCode, OrdoError
 from domain.order import RentPayment, RentTerm, SecurityDeposit
 from domain.validation import MAX_LIST, check_ids, parse_items, parse_type
-from tests.e2e.items_helpers import RawDepositIn, RawItemIn, RawRentIn, RawTypeIn
+from tests.e2e.helpers import RawDepositIn, RawItemIn, RawRentIn, RawTypeIn
 
 ITEMS = ["input", "items"]
 
