@@ -21,24 +21,23 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 
-from tests.e2e import helpers as promo_docs
-from tests.e2e import items_helpers as items
+from tests.e2e import helpers as docs
 from tests.support import OrdoServer
 
 SHAPES_ORDER = {
     "orderId": "o-shapes",
     "entityId": "e-shapes",
-    "type": items.RENT,
-    "items": [items.item("i1")],
+    "type": docs.RENT,
+    "items": [docs.item("i1")],
 }
 # Valid documents of ordo's schema, each with variables it runs with.
 CORPUS: list[tuple[str, dict[str, Any]]] = [
-    (promo_docs.CREATE_ORDER, {"input": {}}),
-    (promo_docs.CREATE_ORDER_WITHOUT_INPUT, {}),
-    (items.ORDER, {"orderId": "o-shapes"}),
-    (items.ORDERS, {"entityId": "e-shapes", "includeDeclined": True}),
-    (items.CREATE, {"input": SHAPES_ORDER}),
-    (items.DECLINE, {"orderId": "o-shapes"}),
+    (docs.CREATE_ORDER, {"input": {}}),
+    (docs.CREATE_ORDER_WITHOUT_INPUT, {}),
+    (docs.ORDER, {"orderId": "o-shapes"}),
+    (docs.ORDERS, {"entityId": "e-shapes", "includeDeclined": True}),
+    (docs.CREATE, {"input": SHAPES_ORDER}),
+    (docs.DECLINE, {"orderId": "o-shapes"}),
     ("query Status($o: ID!) { order(orderId: $o) { status } }", {"o": "o-shapes"}),
     ("{ __typename }", {}),
 ]
@@ -214,7 +213,7 @@ QUERY = "query Status($o: ID!) { order(orderId: $o) { status } }"
 )
 @given(sent=requests())
 # An operationName that is an object or an array crashed the prepared path (graphql-http).
-@example(sent=post({"query": promo_docs.CREATE_ORDER_WITHOUT_INPUT, "operationName": {}}))
+@example(sent=post({"query": docs.CREATE_ORDER_WITHOUT_INPUT, "operationName": {}}))
 @example(sent=post({"query": QUERY, "operationName": ["Status"], "variables": {"o": "x"}}))
 @example(sent=post({"query": QUERY, "operationName": {"a": 1}, "variables": {"o": "x"}}))
 @example(sent=post({"query": QUERY, "operationName": 1, "variables": {"o": "x"}}))
@@ -227,7 +226,7 @@ QUERY = "query Status($o: ID!) { order(orderId: $o) { status } }"
 @example(sent=Sent("POST", {"content-type": "application/json"}, body=b"\xff{"))
 @example(sent=Sent("POST", {"content-type": "text/plain"}, body=b'{"query": "{ __typename }"}'))
 @example(sent=Sent("POST", {}, body=b'{"query": "{ __typename }"}'))
-@example(sent=Sent("GET", params={"query": promo_docs.CREATE_ORDER_WITHOUT_INPUT}))
+@example(sent=Sent("GET", params={"query": docs.CREATE_ORDER_WITHOUT_INPUT}))
 @example(sent=Sent("GET", params={"query": QUERY, "variables": "[1]"}))
 @example(sent=Sent("GET", {"accept": "application/json"}, params={"variables": "{}"}))
 @example(sent=Sent("PUT", {"content-type": "application/json"}, body=b'{"query": "{ a }"}'))
