@@ -39,9 +39,6 @@ class SingleStore(Store):
     async def run(self, script: str, keys: Sequence[str], args: Sequence[str | int]) -> Any:
         return (await self._run_scripts([(script, keys, args)]))[0]
 
-    async def run_in_order(self, calls: Sequence[Call]) -> list[Any]:
-        return await self._run_scripts(calls)
-
     async def _run_scripts(self, calls: Sequence[Call]) -> list[Any]:
         """The scripts in one batch, then WAIT if asked for. NOSCRIPT means Redis lost its
         script cache (a restart, a failover, SCRIPT FLUSH) and ran nothing of that call,
@@ -49,22 +46,29 @@ class SingleStore(Store):
         on sent again, in order (the scripts run in order are each safe to run twice: a
         claim, then a create that answers an order that exists)."""
         replies: list[Any] = []
+        shas = self._shas
         with unavailable_on_failure():
             async with self._turn():
                 for attempt in range(1, LOADS + 1):
                     pending = calls[len(replies) :]
-                    commands = [self._evalsha(*call) for call in pending]
-                    commands.extend(self._wait)
+                    # Built here, not by _evalsha: a call per script on every create's path.
+                    commands = [("EVALSHA", shas[s], len(k), *k, *a) for s, k, a in pending]
+                    commands += self._wait
                     sent = await self._send(commands)
                     ran = _ran(sent, len(pending))
-                    last = ran == len(pending) or attempt == LOADS
-                    replies += raise_errors(sent[: len(pending) if last else ran])
                     if ran and self._wait:  # WAIT answered last, for what this batch ran
                         self.durability.confirm(sent[-1])
-                    if last:
+                    replies += sent[:ran]
+                    if ran == len(pending):
                         return replies
+                    if attempt == LOADS:
+                        raise sent[ran]
                     await self._load(pending[ran:])
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    # The door of scripts in order, itself: `run` goes round it, so that a spy on one door
+    # (tests, the bench's recorder) never sees the other's calls.
+    run_in_order = _run_scripts
 
     async def _load(self, calls: Sequence[Call]) -> None:
         for name in {script for script, _, _ in calls}:
@@ -116,10 +120,14 @@ class SingleStore(Store):
 
 
 def _ran(replies: list[Any], count: int) -> int:
-    """How many of the first `count` replies came before the first NOSCRIPT (all if none)."""
+    """How many of the first `count` replies came before the first NOSCRIPT (all if none);
+    an error reply before it is raised."""
     for index in range(count):
-        if isinstance(replies[index], redis_errors.NoScriptError):
-            return index
+        reply = replies[index]
+        if isinstance(reply, Exception):
+            if isinstance(reply, redis_errors.NoScriptError):
+                return index
+            raise reply
     return count
 
 
