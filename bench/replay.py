@@ -11,7 +11,7 @@ from typing import Any
 
 from resolvers.replies import is_refusal
 from resolvers.scripts import source
-from resolvers.store import Store
+from resolvers.store import SingleStore, Store
 
 
 @dataclass(frozen=True)
@@ -21,13 +21,14 @@ class Call:
     args: list[str | int]
 
 
-class RecordingStore(Store):
-    """A Store that also notes every script it runs, one by one or in order (its two doors)."""
+class RecordingStore(SingleStore):
+    """A single-Redis store that also notes every script it runs, one by one or in order
+    (its two doors)."""
 
     calls: list[Call]
 
     def __init__(self, client: Any) -> None:
-        super().__init__(client, embedded=False)
+        super().__init__(client)
         self.calls = []
 
     async def run(self, script: str, keys: Sequence[str], args: Sequence[str | int]) -> Any:

@@ -1,4 +1,5 @@
-"""Make the store a URL names: a Redis server, a Redis Cluster, or the embedded fakeredis."""
+"""Make the store a URL names: a Redis server, a Redis Cluster, or the embedded fakeredis
+(resolvers/store/: SingleStore, ClusterStore, EmbeddedStore)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
 from ordo.settings import Settings
-from resolvers.store import Durability, Store
+from resolvers.store import ClusterStore, Durability, EmbeddedStore, SingleStore, Store
 
 log = structlog.get_logger("ordo")
 CLUSTER_SCHEME = "redis+cluster://"
@@ -97,27 +98,22 @@ def _cluster(settings: Settings) -> RedisCluster:
 
 
 def _durability(settings: Settings) -> Durability:
-    if settings.redis_wait_replicas and settings.embedded:
-        log.warning("ORDO_REDIS_WAIT_REPLICAS is ignored: the embedded store has no replicas")
     return Durability(settings.redis_wait_replicas, int(settings.redis_wait_timeout * 1000))
 
 
 def connect(settings: Settings) -> Store:
-    durability = _durability(settings)
+    """The backend the URL names (none: the embedded store)."""
     if settings.embedded:
-        return Store(_embedded(settings), embedded=True)
+        if settings.redis_wait_replicas:
+            log.warning("ORDO_REDIS_WAIT_REPLICAS is ignored: the embedded store has no replicas")
+        return EmbeddedStore(_embedded(settings))
     if (settings.redis_url or "").startswith(CLUSTER_SCHEME):
-        return Store(
+        return ClusterStore(
             _cluster(settings),
-            embedded=False,
-            cluster=True,
             max_in_flight=settings.redis_max_connections,
             in_flight_timeout=settings.redis_timeout,
-            durability=durability,
+            durability=_durability(settings),
         )
-    return Store(
-        _server(settings),
-        embedded=False,
-        durability=durability,
-        call_timeout=settings.redis_timeout,
+    return SingleStore(
+        _server(settings), durability=_durability(settings), call_timeout=settings.redis_timeout
     )

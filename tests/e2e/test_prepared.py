@@ -22,7 +22,7 @@ from domain.errors import Unavailable
 from ordo.app import create_app
 from ordo.settings import Settings, load_settings
 from resolvers import orders
-from resolvers.store import Store
+from resolvers.store import SingleStore
 from schema import prepared as prepared_module
 from schema.types import OrderEvent
 from tests.e2e import helpers
@@ -177,7 +177,7 @@ async def test_an_unavailable_store_answers_in_a_plan_as_in_the_generic_path(
         raise Unavailable("connection refused")
 
     for door in ("run", "run_in_order", "read", "read_many"):
-        monkeypatch.setattr(Store, door, down)
+        monkeypatch.setattr(SingleStore, door, down)  # the embedded store's doors too
     runs = len(planned)
     await both(prepared, generic, *asks)
     assert prepared.named() == generic.named()

@@ -6,7 +6,10 @@ import pytest
 
 from ordo.connect import cluster_seeds, connect
 from ordo.settings import load_settings
-from tests.support import RedisCluster, free_port
+from resolvers import users
+from resolvers.keys import user_key
+from resolvers.store import ClusterStore
+from tests.support import RedisCluster, free_port, unique
 
 
 def test_a_cluster_url_names_its_seeds_and_credentials() -> None:
@@ -30,6 +33,18 @@ async def test_the_store_starts_from_whichever_seed_answers(redis_cluster: Redis
     store = connect(load_settings({"ORDO_REDIS_URL": url, "ORDO_ADMIN_TOKEN": "x"}))
     try:
         await store.ping()
-        assert store.cluster
+        assert isinstance(store, ClusterStore)
+        # A script for a key of each master, each written on the master owning its slot: a
+        # store on the one seed node would be refused the others' (MOVED).
+        by_owner: dict[int, str] = {}
+        while len(by_owner) < len(redis_cluster.masters()):
+            user_id = unique("u")
+            by_owner.setdefault(redis_cluster.owner(user_key(user_id)).port, user_id)
+        for user_id in by_owner.values():
+            await users.create_user(store, user_id)
+        for port, user_id in by_owner.items():
+            (owner,) = [node for node in redis_cluster.nodes if node.port == port]
+            with redis_cluster.client(owner) as node:
+                assert node.execute_command("GET", user_key(user_id)) == "1"
     finally:
         await store.close()

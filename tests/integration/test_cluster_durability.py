@@ -86,3 +86,27 @@ async def test_on_a_single_redis_without_replicas_waiting_writes_are_unavailable
     finally:
         await store.close()
         await plain.close()
+
+
+async def test_a_waiting_write_to_a_node_that_lost_its_script_cache_runs_and_is_confirmed(
+    one_replica: Store, redis_cluster: RedisCluster
+) -> None:
+    user, promo = await new_user(one_replica), await new_promo(one_replica)
+    node = one_replica.client.get_node_from_key(promo_keys(promo)[0])
+    await one_replica.client.execute_command("SCRIPT FLUSH", target_nodes=node)
+    order = await orders.create_order(one_replica, user, promo)
+    state_key = order_keys(Home.of_promo(promo), order.order_id)[0]
+    assert redis_cluster.read_replica(redis_cluster.owner(state_key), "EXISTS", state_key) == 1
+
+
+async def test_on_a_single_redis_a_waiting_write_reloads_a_flushed_script_cache(
+    redis_server: RedisServer,
+) -> None:
+    user_id, store = unique("u"), waiting_store(redis_server.url, 1, timeout="0.05")
+    try:
+        await store.client.script_flush()
+        with pytest.raises(Unavailable, match="0 of 1 replicas"):  # ran, then WAIT answered
+            await users.create_user(store, user_id)
+        assert await store.read("GET", user_key(user_id)) == "1"
+    finally:
+        await store.close()
