@@ -1,7 +1,8 @@
 """The one script loader: read each lua/*.lua once, prepend the prelude, register it.
 
-`register_script` keeps the SHA and, on NOSCRIPT (a restarted or failed-over Redis has an
-empty script cache), loads the source again, so a flushed cache is invisible to callers.
+The stores use each registered script's SHA and text only: each backend recovers from NOSCRIPT
+(a restarted or failed-over Redis has an empty script cache) itself, in one place
+(resolvers/store/), so a flushed cache is invisible to callers.
 """
 
 from __future__ import annotations
