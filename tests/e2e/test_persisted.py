@@ -3,6 +3,7 @@ shared server, and trusted-documents mode on a server of its own, on both backen
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from ordo.manifest import sha256_hex
 from tests.e2e.conftest import Api
 from tests.e2e.helpers import create_plain
+from tests.node_clients import run_node
 from tests.support import OrdoServer, RedisServer, running, unique
 
 NOT_FOUND = {
@@ -197,3 +199,23 @@ def test_a_manifest_entry_whose_hash_is_wrong_stops_the_start(tmp_path: Path) ->
     with pytest.raises(RuntimeError, match="ordo exited") as exited:
         server.start()
     assert f"entry '{wrong}' is not its document's SHA-256" in str(exited.value)
+
+
+# --- a real client --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["post", "get"])
+async def test_apollo_clients_persisted_query_link_registers_then_sends_only_the_hash(
+    server: OrdoServer, api: Api, method: str
+) -> None:
+    order_id = (await create_plain(api))["orderId"]
+    name = unique("Read").replace("-", "_")  # a document no other run registered
+    args = (server.url, order_id, method, name)
+    seen = await asyncio.to_thread(run_node, "apollo_persisted.mjs", *args)
+    verb = method.upper()
+    assert seen["sent"] == [
+        {"method": verb, "hasQuery": False, "status": 200, "code": "PERSISTED_QUERY_NOT_FOUND"},
+        {"method": "POST", "hasQuery": True, "status": 200, "code": None},
+        {"method": verb, "hasQuery": False, "status": 200, "code": None},
+    ]
+    assert seen["results"] == [{"__typename": "Order", "orderId": order_id, "status": "OPEN"}] * 2
