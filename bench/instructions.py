@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import random
@@ -57,12 +58,26 @@ SUBJECTS = [
     "gql_create",
     "gql_complete",
     "gql_order",
+    "gql_order_hash",
     "gql_orders",
 ]
 
 
 def _graphql(query: str, variables: dict[str, Any]) -> Request:
     return "/graphql", json.dumps({"query": query, "variables": variables}).encode()
+
+
+def _persisted(query: str, variables: dict[str, Any]) -> Callable[[], Request]:
+    """APQ (SPEC §5.1): the first request registers the document, the others send its hash."""
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    sent = [{"query": query, "variables": variables, "extensions": extensions}]
+
+    def make() -> Request:
+        body = sent.pop() if sent else {"variables": variables, "extensions": extensions}
+        return "/graphql", json.dumps(body).encode()
+
+    return make
 
 
 def _user() -> str:
@@ -98,6 +113,7 @@ def _requests(pool: list[str]) -> dict[str, Callable[[], Request]]:
         "gql_create": lambda: _graphql(GQL_CREATE, {"input": {"userId": _user(), **activation}}),
         "gql_complete": lambda: _graphql(GQL_COMPLETE, {"orderId": next(open_orders)}),
         "gql_order": lambda: _graphql(GQL_ORDER, {"orderId": "one"}),
+        "gql_order_hash": _persisted(GQL_ORDER, {"orderId": "one"}),
         "gql_orders": lambda: _graphql(GQL_ORDERS, {"entityId": "e1"}),
     }
 

@@ -31,6 +31,9 @@ class ErrorCode(enum.Enum):
     PROMO_NOT_ACTIVE = 409
     PROMO_EXHAUSTED = 409
     PROMO_USER_LIMIT = 409
+    PERSISTED_QUERY_NOT_FOUND = 404
+    PERSISTED_QUERY_NOT_ALLOWED = 400
+    PERSISTED_QUERY_HASH_MISMATCH = 400
     PAYLOAD_TOO_LARGE = 413
     UNSUPPORTED_MEDIA_TYPE = 415
     UNAVAILABLE = 503
@@ -68,6 +71,9 @@ _MESSAGES = {
     ErrorCode.PROMO_NOT_ACTIVE: "the promo code is outside its validity window",
     ErrorCode.PROMO_EXHAUSTED: "the promo code has no activation left",
     ErrorCode.PROMO_USER_LIMIT: "the user has no activation of this promo code left",
+    ErrorCode.PERSISTED_QUERY_NOT_FOUND: "PersistedQueryNotFound",
+    ErrorCode.PERSISTED_QUERY_NOT_ALLOWED: "only the trusted documents may run",
+    ErrorCode.PERSISTED_QUERY_HASH_MISMATCH: "the document's SHA-256 is not the hash sent",
     ErrorCode.PAYLOAD_TOO_LARGE: "the request body is over 1 MiB",
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: "only application/json is supported",
     ErrorCode.UNAVAILABLE: "the store is unavailable",

@@ -26,8 +26,10 @@ from ordo.graphiql import asset_routes
 from ordo.graphql import OrdoGraphQL
 from ordo.limits import BodyLimit
 from ordo.logs import configure_logging
+from ordo.manifest import load_manifest
 from ordo.middleware import RequestContext
 from ordo.openapi import BASE
+from ordo.persisted import Documents
 from ordo.settings import Settings, load_settings
 from resolvers.reaper import reap_forever
 from resolvers.store import Store
@@ -131,10 +133,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
             reaper.cancel()
         await store.close()
 
+    trusted = settings.trusted_documents
+    documents = Documents(
+        store,
+        max_kept=settings.persisted_max,
+        trusted=load_manifest(trusted) if trusted else None,
+    )
     graphql = OrdoGraphQL(
         store,
         settings.admin_token,
-        graphiql=settings.graphiql,
+        documents=documents,
+        # Trusted documents only: GraphiQL's own queries are not among them.
+        graphiql=settings.graphiql and not documents.trusted,
         graphiql_assets=settings.graphiql_assets,
         introspection=settings.introspection,
         prepared=settings.graphql_prepared,

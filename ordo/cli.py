@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,7 @@ import uvicorn
 from ordo.commands.admin import order_app, promo_app, user_app
 from ordo.commands.import_mongo import import_mongo
 from ordo.commands.verify import verify
+from ordo.manifest import ManifestError, load_manifest
 
 app = typer.Typer(
     help="ordo: an order service with atomic promo codes.",
@@ -54,6 +56,12 @@ def serve(
         # Made here, once, so every worker accepts the same token.
         os.environ["ORDO_ADMIN_TOKEN"] = secrets.token_urlsafe(24)
         typer.echo(f"ORDO_ADMIN_TOKEN is not set; admin token: {os.environ['ORDO_ADMIN_TOKEN']}")
+    if manifest := os.environ.get("ORDO_TRUSTED_DOCUMENTS"):
+        try:  # checked once here, so a bad manifest stops the start with its reason
+            load_manifest(Path(manifest))
+        except ManifestError as error:
+            typer.echo(f"ordo: {error}", err=True)
+            raise typer.Exit(2) from error
     if workers > 1:
         _share_metrics()
     uvicorn.run(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
 
 import orjson
 import structlog
@@ -14,6 +16,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
@@ -21,6 +24,7 @@ from strawberry.types.unset import UNSET
 from domain.errors import ErrorCode
 from ordo.graphiql import graphiql_page
 from ordo.headers import header, media_type
+from ordo.persisted import DocumentRefused, Documents
 from resolvers.store import Store
 from schema.build import build_schema
 from schema.context import Context
@@ -40,6 +44,10 @@ class _RequestAdapter(StarletteRequestAdapter):
         # sent: `Application/JSON` was refused here and answered by the prepared lane.
         return media_type(self._request.scope)
 
+    @property
+    def scope(self) -> MutableMapping[str, Any]:
+        return self._request.scope
+
 
 class OrdoGraphQL(GraphQL[Context, None]):
     request_adapter_class = _RequestAdapter
@@ -49,6 +57,7 @@ class OrdoGraphQL(GraphQL[Context, None]):
         store: Store,
         admin_token: str,
         *,
+        documents: Documents | None = None,
         graphiql: bool = True,
         graphiql_assets: Path | None = None,
         introspection: bool = True,
@@ -60,6 +69,7 @@ class OrdoGraphQL(GraphQL[Context, None]):
         )
         self.store = store
         self.admin_token = admin_token
+        self.documents = documents or Documents(store, max_kept=1000)
         # Built once at startup, so a missing local copy is logged once, not per page view.
         self.graphiql = graphiql_page(graphiql_assets) if graphiql else None
 
@@ -73,6 +83,9 @@ class OrdoGraphQL(GraphQL[Context, None]):
             if isinstance(request, Request) and (answer := await self._prepared(request)):
                 return answer
             return await super().run(request, context, root_value)
+        except DocumentRefused as refused:
+            body = self.encode_json(refused.body())
+            return Response(body, refused.http_status, media_type="application/json")
         except HTTPException as refused:
             # Strawberry answers a request it refuses in plain text; clients read GraphQL.
             body = self.encode_json({"errors": [{"message": refused.reason}]})
@@ -90,6 +103,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
                 400,
                 "The GraphQL operation's `operationName` must be a string or null, if provided.",
             )
+        if isinstance(data, GraphQLRequestData) and isinstance(request, _RequestAdapter):
+            data.query = await self.documents.resolve(data.query, data.extensions, request.scope)
         return data
 
     async def _prepared(self, request: Request) -> Response | None:
@@ -109,7 +124,7 @@ class OrdoGraphQL(GraphQL[Context, None]):
             return None
         if not isinstance(data, dict):
             return None
-        query, name = data.get("query"), data.get("operationName")
+        query, name = self.documents.cached(data), data.get("operationName")
         variables, extensions = data.get("variables"), data.get("extensions")
         if not (
             isinstance(query, str)
@@ -125,6 +140,11 @@ class OrdoGraphQL(GraphQL[Context, None]):
             query, variables, context, None, name, _POST_OPERATIONS, extensions
         )
         return self.create_response(await self.process_result(request, result), sub_response)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # A GET naming a persisted document has no `query`, yet asks for an answer, not a page.
+        persisted = "persistedQuery" in str(request.query_params.get("extensions", ""))
+        return not persisted and super().should_render_graphql_ide(request)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Strawberry asks for the page only when graphql_ide is set, and then it was built.
@@ -159,6 +179,7 @@ class OrdoGraphQL(GraphQL[Context, None]):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
+        await self.documents.ran(request.scope, result.data is not None)
         if result.errors:
             _log_faults(result.errors)
             result.errors = masked(result.errors)

@@ -27,6 +27,8 @@ class Settings:
     redis_wait_replicas: int = 0  # WAIT for this many replicas after each write
     redis_wait_timeout: float = 1.0
     graphql_prepared: bool = True  # run documents seen before from plans (schema/prepared.py)
+    persisted_max: int = 1000  # APQ documents kept in Redis (ordo/persisted.py)
+    trusted_documents: Path | None = None  # a manifest: only its documents run
 
     @property
     def embedded(self) -> bool:
@@ -54,6 +56,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         redis_wait_replicas=int(env.get("ORDO_REDIS_WAIT_REPLICAS", "0")),
         redis_wait_timeout=float(env.get("ORDO_REDIS_WAIT_TIMEOUT", "1")),
         graphql_prepared=env.get("ORDO_GRAPHQL_PREPARED", "true").lower() not in _FALSE,
+        persisted_max=max(1, int(env.get("ORDO_PERSISTED_MAX", "1000"))),
+        trusted_documents=Path(path) if (path := env.get("ORDO_TRUSTED_DOCUMENTS")) else None,
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from resolvers.layouts import (
+    DocumentKeys,
     EntityIndexKeys,
     FenceKeys,
     HomeClaimKeys,
@@ -143,6 +144,12 @@ def user_keys(user_id: str) -> UserKeys:
 
 def registry_keys() -> RegistryKeys:
     return RegistryKeys(promo_registry_key())
+
+
+def document_keys() -> DocumentKeys:
+    """Persisted GraphQL documents: few and small, so one slot holds them all and one script
+    can bound their number (docs/scaling.md)."""
+    return DocumentKeys(_key("documents", "texts"), _key("documents", "uses"))
 
 
 def home_key(order_id: str) -> str:

@@ -102,6 +102,13 @@ class UserKeys(NamedTuple):
     user_key: str
 
 
+class DocumentKeys(NamedTuple):
+    """register_document, read_document: persisted GraphQL documents, one slot."""
+
+    documents_key: str  # hash: SHA-256 -> document text
+    uses_key: str  # sorted set: SHA-256 by last use (µs), the bound drops the oldest
+
+
 class RegistryKeys(NamedTuple):
     """register_promo."""
 
@@ -122,8 +129,10 @@ LAYOUTS: dict[str, type[tuple[str, ...]]] = {
     "fence_order_home": FenceKeys,
     "import_promo_usage": PromoUsageKeys,
     "index_order": EntityIndexKeys,
+    "read_document": DocumentKeys,
     "read_order_state": OrderKeys,
     "read_promo_state": PromoKeys,
+    "register_document": DocumentKeys,
     "register_promo": RegistryKeys,
     "release_idempotency_key": IdempotencyKeys,
     "restore_order": OrderPromoKeys,

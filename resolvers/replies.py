@@ -25,7 +25,7 @@ class Outcome(StrEnum):
 
     OK = "ok"  # done; an order script's payload: the order's entries, how many it appended
     REFUSED = "refused"  # an error code and the field it names ('' for none)
-    ABSENT = "absent"  # decline_order: no such order
+    ABSENT = "absent"  # decline_order: no such order; read_document: no such document
     SKIPPED = "skipped"  # expire_order: not OPEN, or not stale any more
     FENCED = "fenced"  # fence_order_home: fenced now; create_order_with_items: fenced since
     PRESENT = "present"  # fence_order_home: the order lives there, the claim must stay

@@ -3,6 +3,7 @@ into the same symbols: what lets two apps' answers be compared (tests/e2e/test_p
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ class Ask:
     token: str | None = None
     get: bool = False
     operation: str | None = None
+    persisted: str | None = None  # "hash": the document's SHA-256 only; "text": both (APQ)
 
 
 def admin(document: str, variables: dict[str, Any]) -> Ask:
@@ -56,6 +58,11 @@ class Replay:
         payload = {"query": ask.document, "variables": json.loads(text)}
         if ask.operation is not None:
             payload["operationName"] = ask.operation
+        if ask.persisted:
+            digest = hashlib.sha256(ask.document.encode()).hexdigest()
+            payload["extensions"] = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+            if ask.persisted == "hash":
+                del payload["query"]
         headers = {"Authorization": f"Bearer {ask.token}"} if ask.token else {}
         if ask.get:
             params = {key: v if isinstance(v, str) else json.dumps(v) for key, v in payload.items()}

@@ -28,7 +28,7 @@ from schema.types import OrderEvent
 from tests.e2e import helpers
 from tests.e2e.prepared_corpus import CASES, TWO_CLOSES, created
 from tests.e2e.replay import Ask, Replay, both
-from tests.support import ADMIN_TOKEN, RedisServer
+from tests.support import ADMIN_TOKEN, RedisServer, unique
 
 # --- the two apps ---------------------------------------------------------------------------
 
@@ -88,6 +88,28 @@ async def test_a_document_is_answered_from_its_plan_from_its_second_run_on(
     await both(prepared, generic, Ask(helpers.CREATE_ORDER, {"input": {}}))
     # The generic app runs no plan: were it prepared too, the comparisons above would be empty.
     assert planned == [True, True]
+
+
+@pytest.mark.parametrize("get", [False, True], ids=["post", "get"])
+async def test_a_persisted_hash_runs_its_plan_and_answers_as_the_generic_path(
+    prepared: Replay, generic: Replay, planned: list[bool], get: bool
+) -> None:
+    """SPEC §5.1: unknown, registered with its text, then sent as the hash alone."""
+    document = (
+        f"query {unique('P').replace('-', '_')}($o: ID!) {{ order(orderId: $o) {{ status }} }}"
+    )
+    asks = [
+        *created("p"),
+        Ask(document, {"o": "<p>"}, times=1, persisted="hash", get=get),
+        Ask(document, {"o": "<p>"}, times=1, persisted="text"),
+        Ask(document, {"o": "<p>"}, times=3, persisted="hash", get=get),
+    ]
+    await both(prepared, generic, *asks)
+    assert planned[-3:] == [True, True, True]  # every hash alone after the registration
+    assert prepared.answers[1][1]["errors"][0]["message"] == "PersistedQueryNotFound"
+    # On the real Redis the apps share the registry: the generic one found the document kept.
+    assert prepared.named()[2:] == generic.named()[2:]
+    assert prepared.answers[-1] == (200, {"data": {"order": {"status": "OPEN"}}})
 
 
 GENERIC_ONLY = {

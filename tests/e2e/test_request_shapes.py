@@ -1,12 +1,13 @@
 """No request shape crashes the GraphQL edge, on the prepared and on the generic path alike.
 
 Generated requests — GET or POST; `query`, `operationName`, `variables` and `extensions` each
-missing or of any JSON type; bodies of any JSON value or raw bytes; any Content-Type and
-Accept — go to two `ordo serve` processes, one running prepared plans and one the generic
-path only. Every answer is a 4xx with a GraphQL error body or a normal answer, never a 5xx,
-and both servers answer the same request with the same status (and the same 4xx body).
-The corpus's documents are run on both before generating, so the prepared server holds their
-plans and its fast lane meets the malformed fields too.
+missing or of any JSON type (`extensions.persistedQuery` of any shape, or naming a document);
+bodies of any JSON value or raw bytes; any Content-Type and Accept — go to two `ordo serve`
+processes, one running prepared plans and one the generic path only. Every answer is a 4xx
+with a GraphQL error body or a normal answer, never a 5xx, and both servers answer the same
+request with the same status (and the same 4xx body). The corpus's documents are run on both
+before generating, so the prepared server holds their plans and its fast lane meets the
+malformed fields too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 
+from ordo.manifest import sha256_hex
 from tests.e2e import helpers as docs
 from tests.support import OrdoServer
 
@@ -106,6 +108,7 @@ class Sent:
         return (
             self.method == "GET"
             and "query" not in self.params
+            and "persistedQuery" not in self.params.get("extensions", "")
             and ("text/html" in accept or "*/*" in accept)
         )
 
@@ -121,6 +124,18 @@ def usually(common: st.SearchStrategy[Any], rare: st.SearchStrategy[Any]) -> st.
     return st.integers(0, 4).flatmap(lambda n: rare if n == 0 else common)
 
 
+def persisted_queries(document: str) -> st.SearchStrategy[dict[str, Any]]:
+    """`extensions.persistedQuery` (SPEC §5.1): usually well-formed, naming the document or
+    another one, else of any shape."""
+    hashes = st.sampled_from([sha256_hex(document), sha256_hex(document).upper(), "0" * 64])
+    well_formed = st.fixed_dictionaries({"version": st.just(1), "sha256Hash": hashes})
+    odd = st.fixed_dictionaries(
+        {"version": st.sampled_from([1, 2, True, 1.0, "1"]) | json_values},
+        optional={"sha256Hash": hashes | json_values},
+    )
+    return usually(well_formed, odd | json_values).map(lambda shape: {"persistedQuery": shape})
+
+
 @st.composite
 def payloads(draw: st.DrawFn) -> dict[str, Any]:
     """A request object: each field usually well-formed, else missing or any JSON value."""
@@ -129,7 +144,7 @@ def payloads(draw: st.DrawFn) -> dict[str, Any]:
         "query": usually(st.just(document), st.sampled_from(MISTAKES) | st.text(max_size=40)),
         "operationName": st.sampled_from(OPERATION_NAMES),
         "variables": st.just(variables),
-        "extensions": st.just({}) | st.none(),
+        "extensions": st.just({}) | st.none() | persisted_queries(document),
     }
     drawn = {
         name: draw(usually(well_formed, st.just(MISSING) | json_values))
@@ -231,6 +246,9 @@ QUERY = "query Status($o: ID!) { order(orderId: $o) { status } }"
 @example(sent=Sent("GET", {"accept": "application/json"}, params={"variables": "{}"}))
 @example(sent=Sent("PUT", {"content-type": "application/json"}, body=b'{"query": "{ a }"}'))
 @example(sent=Sent("OPTIONS"))
+@example(sent=post({"extensions": {"persistedQuery": {"version": 1, "sha256Hash": ["x"]}}}))
+@example(sent=post({"query": QUERY, "extensions": {"persistedQuery": {"version": 1}}}))
+@example(sent=Sent("GET", params={"extensions": '{"persistedQuery": 1}'}))
 def test_no_request_shape_gets_a_5xx_and_both_paths_answer_alike(
     clients: tuple[httpx.Client, httpx.Client], sent: Sent
 ) -> None:

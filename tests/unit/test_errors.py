@@ -30,6 +30,9 @@ SPEC_STATUS = {
     "PROMO_NOT_ACTIVE": 409,
     "PROMO_EXHAUSTED": 409,
     "PROMO_USER_LIMIT": 409,
+    "PERSISTED_QUERY_NOT_FOUND": 404,
+    "PERSISTED_QUERY_NOT_ALLOWED": 400,
+    "PERSISTED_QUERY_HASH_MISMATCH": 400,
     "UNAVAILABLE": 503,
 }
 # Added beyond the GraphQL enum for the REST edge: body over 1 MiB (§7), not JSON (§6).
