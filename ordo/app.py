@@ -21,6 +21,7 @@ from starlette.schemas import SchemaGenerator
 
 from domain.errors import ErrorCode, OrdoError, Unavailable
 from ordo import rest
+from ordo.auth import Authenticator
 from ordo.connect import connect
 from ordo.graphiql import asset_routes
 from ordo.graphql import OrdoGraphQL
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             "ORDO_ADMIN_TOKEN is not set; made one for this process", token=settings.admin_token
         )
     store = connect(settings)
+    authenticator = Authenticator(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -133,7 +135,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     graphql = OrdoGraphQL(
         store,
-        settings.admin_token,
+        authenticator,
         graphiql=settings.graphiql,
         graphiql_assets=settings.graphiql_assets,
         introspection=settings.introspection,
@@ -158,4 +160,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.store = store
     app.state.settings = settings
+    app.state.authenticator = authenticator
     return app

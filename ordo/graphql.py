@@ -19,6 +19,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from domain.errors import ErrorCode
+from ordo.auth import Authenticator
 from ordo.graphiql import graphiql_page
 from ordo.headers import header, media_type
 from resolvers.store import Store
@@ -47,7 +48,7 @@ class OrdoGraphQL(GraphQL[Context, None]):
     def __init__(
         self,
         store: Store,
-        admin_token: str,
+        authenticator: Authenticator,
         *,
         graphiql: bool = True,
         graphiql_assets: Path | None = None,
@@ -59,7 +60,7 @@ class OrdoGraphQL(GraphQL[Context, None]):
             graphql_ide="graphiql" if graphiql else None,
         )
         self.store = store
-        self.admin_token = admin_token
+        self.authenticator = authenticator
         # Built once at startup, so a missing local copy is logged once, not per page view.
         self.graphiql = graphiql_page(graphiql_assets) if graphiql else None
 
@@ -134,11 +135,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context(
-            store=self.store,
-            admin_token=self.admin_token,
-            authorization=request.headers.get("authorization"),
-        )
+        caller = await self.authenticator.caller(request.headers.get("authorization"))
+        return Context(store=self.store, caller=caller)
 
     def encode_json(self, data: object) -> bytes:
         # The same compact JSON as Strawberry's json.dumps, in UTF-8 instead of \u escapes.
