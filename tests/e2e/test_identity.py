@@ -11,16 +11,15 @@ import pytest
 from tests.e2e import helpers
 from tests.e2e.conftest import Api
 from tests.e2e.helpers import ORDER, ORDERS, item, ok, refused, rent, top_level_error
-from tests.support import ADMIN_TOKEN, OrdoServer, RedisServer, unique
+from tests.support import ADMIN_TOKEN, OrdoServer, RedisServer, running, unique
 from tests.tokens import JWT_ENV, bearer, hs256, refused_tokens
 
 
 @pytest.fixture(scope="module")
 def jwt_server(backend: str, redis_server: RedisServer) -> Iterator[OrdoServer]:
     made = OrdoServer(redis_server.url if backend == "redis" else None, env=JWT_ENV)
-    made.start()
-    yield made
-    made.stop()
+    with running(made):
+        yield made
 
 
 @pytest.fixture
