@@ -15,6 +15,7 @@ from domain.order import Order
 def stored_fields(order: Order) -> dict[str, str]:
     """The state-hash fields the scripts keep, as the order's events determine them."""
     promo = order.promo
+    owner = {"ownerId": order.owner_id} if order.owner_id else {}  # kept only when there is one
     return {
         "status": order.status.value,
         "promoId": promo.promo_id if promo else "",
@@ -22,6 +23,7 @@ def stored_fields(order: Order) -> dict[str, str]:
         "entityId": order.entity_id or "",
         "kind": type_kind(order.type),
         "type": canonical_json(type_to_json(order.type)) if order.type else "",
+        **owner,
     }
 
 

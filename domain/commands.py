@@ -38,3 +38,10 @@ class RawType(Protocol):
     def rent_payment(self) -> RawRentPayment | None: ...
     @property
     def security_deposit(self) -> RawSecurityDeposit | None: ...
+
+
+class RawPromo(Protocol):
+    @property
+    def promo_id(self) -> str: ...
+    @property
+    def user_id(self) -> str | None: ...  # omitted: the customer's own id (SPEC §9)

@@ -41,6 +41,7 @@ def _created(order_id: str, event: Event) -> Order:
         version=0,
         entity_id=event.data.get("entityId"),
         type=type_from_json(event.data.get("type")),
+        owner_id=event.data.get("ownerId"),
     )
 
 

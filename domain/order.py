@@ -65,6 +65,7 @@ class Order:
     entity_id: str | None = None
     type: OrderType | None = None
     promo: PromoActivation | None = None
+    owner_id: str | None = None  # the customer that made it (SPEC §9); None: made by a service
     items: list[OrderItem] = field(default_factory=list)
     cancelled_items: list[OrderItem] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)

@@ -26,8 +26,13 @@ def invalid(path: Path, message: str) -> OrdoError:
     return OrdoError(ErrorCode.INVALID_INPUT, message, path)
 
 
+def is_id(value: object) -> bool:
+    """SPEC §7's id: 1-128 characters of letters, digits and -_.:@."""
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
+
+
 def check_id(value: str, path: Path) -> str:
-    if not isinstance(value, str) or not _ID.fullmatch(value):
+    if not is_id(value):
         raise invalid(path, f"{path[-1]} must be 1-128 characters of letters, digits and -_.:@")
     return value
 

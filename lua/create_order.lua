@@ -3,7 +3,7 @@
 local order_key, events_key = KEYS[1], KEYS[2]
 local promo_key, used_key, open_key, open_orders_key = KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local order_id, promo_id, user_id = ARGV[1], ARGV[2], ARGV[3]
-local created_data = ARGV[4]
+local created_data, owner_id = ARGV[4], ARGV[5] or ''  -- no owner: not a customer's
 
 -- The same id again comes only from a retried idempotency key: answer, reserve nothing.
 if redis.call('EXISTS', order_key) == 1 then
@@ -18,6 +18,9 @@ end
 
 redis.call('HSET', order_key, 'status', 'OPEN', 'promoId', promo_id, 'userId', user_id,
   'entityId', '', 'kind', '')
+if owner_id ~= '' then
+  redis.call('HSET', order_key, 'ownerId', owner_id)
+end
 append_event(events_key, 'ORDER_CREATED', created_data)
 if promo_id ~= '' then
   reserve(promo_key, open_key, open_orders_key, events_key, promo_id, user_id, order_id)

@@ -5,8 +5,9 @@
 local order_key, events_key, items_key, fence_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local promo_key, used_key, open_key, open_orders_key = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local order_id, entity_id, kind, type_json = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local promo_id, user_id, created_data, generation = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
-local items = item_args(ARGV, 10, tonumber(ARGV[9]))
+local promo_id, user_id, owner_id, created_data = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local generation = tonumber(ARGV[9])
+local items = item_args(ARGV, 11, tonumber(ARGV[10]))
 
 local function same_active_items()
   local active, count = item_entries(items_key), 0
@@ -24,8 +25,13 @@ local function same_active_items()
   return true
 end
 
-local order = redis.call('HMGET', order_key, 'status', 'entityId', 'type', 'promoId', 'userId')
+local order = redis.call('HMGET', order_key, 'status', 'entityId', 'type', 'promoId', 'userId',
+  'ownerId')
 if order[1] then
+  -- Another owner's order is never answered (SPEC §9): its id is taken, nothing more is said.
+  if (order[6] or '') ~= owner_id then
+    return refused('ORDER_CONFLICT', 'orderId')
+  end
   local not_open = not_open_code(order[1])
   if not_open then
     return refused(not_open, 'orderId')
@@ -48,6 +54,9 @@ end
 
 redis.call('HSET', order_key, 'status', 'OPEN', 'entityId', entity_id, 'kind', kind,
   'type', type_json, 'promoId', promo_id, 'userId', user_id)
+if owner_id ~= '' then
+  redis.call('HSET', order_key, 'ownerId', owner_id)
+end
 append_event(events_key, 'ORDER_CREATED', created_data)
 if promo_id ~= '' then
   reserve(promo_key, open_key, open_orders_key, events_key, promo_id, user_id, order_id)

@@ -2,14 +2,15 @@
 -- Change an OPEN order: its type content, then cancel items, then add items (seed 003 order).
 -- Idempotent: cancelled items are skipped, identical present items are skipped.
 local order_key, events_key, items_key = KEYS[1], KEYS[2], KEYS[3]
-local order_id, expected_version, kind, type_json = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local updated_data, cancel_count, add_count = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
-local cancel_ids = slice(ARGV, 8, 7 + cancel_count)
-local items = item_args(ARGV, 8 + cancel_count, add_count)
+local order_id, expected_owner, expected_version = ARGV[1], ARGV[2], ARGV[3]
+local kind, type_json, updated_data = ARGV[4], ARGV[5], ARGV[6]
+local cancel_count, add_count = tonumber(ARGV[7]), tonumber(ARGV[8])
+local cancel_ids = slice(ARGV, 9, 8 + cancel_count)
+local items = item_args(ARGV, 9 + cancel_count, add_count)
 
-local order = redis.call('HMGET', order_key, 'status', 'kind', 'type')
+local order = redis.call('HMGET', order_key, 'status', 'kind', 'type', 'ownerId')
 local status, current_kind, current_type = order[1], order[2], order[3]
-if not status then
+if not status or hidden(order[4], expected_owner) then
   return refused('ORDER_NOT_FOUND', 'orderId')
 end
 local cancelled = #cancel_ids > 0 and redis.call('HMGET', items_key, unpack(cancel_ids)) or {}

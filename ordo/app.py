@@ -21,6 +21,7 @@ from starlette.schemas import SchemaGenerator
 
 from domain.errors import ErrorCode, OrdoError, Unavailable
 from ordo import rest
+from ordo.auth import Authenticator
 from ordo.connect import connect
 from ordo.graphiql import asset_routes
 from ordo.graphql import OrdoGraphQL
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             "ORDO_ADMIN_TOKEN is not set; made one for this process", token=settings.admin_token
         )
     store = connect(settings)
+    authenticator = Authenticator(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -141,7 +143,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     graphql = OrdoGraphQL(
         store,
-        settings.admin_token,
+        authenticator,
         documents=documents,
         # Trusted documents only: GraphiQL's own queries are not among them.
         graphiql=settings.graphiql and not documents.trusted,
@@ -168,4 +170,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.store = store
     app.state.settings = settings
+    app.state.authenticator = authenticator
     return app

@@ -22,6 +22,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from domain.errors import ErrorCode
+from ordo.auth import Authenticator
 from ordo.graphiql import graphiql_page
 from ordo.headers import header, media_type
 from ordo.persisted import DocumentRefused, Documents
@@ -55,7 +56,7 @@ class OrdoGraphQL(GraphQL[Context, None]):
     def __init__(
         self,
         store: Store,
-        admin_token: str,
+        authenticator: Authenticator,
         *,
         documents: Documents | None = None,
         graphiql: bool = True,
@@ -68,7 +69,7 @@ class OrdoGraphQL(GraphQL[Context, None]):
             graphql_ide="graphiql" if graphiql else None,
         )
         self.store = store
-        self.admin_token = admin_token
+        self.authenticator = authenticator
         self.documents = documents or Documents(store, max_kept=1000)
         # Built once at startup, so a missing local copy is logged once, not per page view.
         self.graphiql = graphiql_page(graphiql_assets) if graphiql else None
@@ -154,11 +155,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context(
-            store=self.store,
-            admin_token=self.admin_token,
-            authorization=request.headers.get("authorization"),
-        )
+        caller = await self.authenticator.caller(request.headers.get("authorization"))
+        return Context(store=self.store, caller=caller)
 
     def encode_json(self, data: object) -> bytes:
         # The same compact JSON as Strawberry's json.dumps, in UTF-8 instead of \u escapes.

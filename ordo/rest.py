@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse as StarletteJSONResponse
 from starlette.routing import BaseRoute, Route
 
+from domain import access
 from domain.errors import ErrorCode, OrdoError
 from domain.order import Order, OrderStatus
 from domain.validation import invalid
@@ -65,6 +66,18 @@ def _store(request: Request) -> Store:
     return store
 
 
+async def _require_service(request: Request) -> None:
+    """Behind ORDO_REST_REQUIRE_SERVICE_TOKEN only a backend's bearer (a service or admin JWT,
+    or ORDO_ADMIN_TOKEN) is answered; without it, these routes trust their network (SPEC §9)."""
+    if not request.app.state.settings.rest_require_service_token:
+        return
+    authorization = request.headers.get("authorization")
+    caller = await request.app.state.authenticator.caller(authorization)
+    if isinstance(caller, OrdoError):
+        raise caller
+    access.require_service(caller)
+
+
 async def create_order(request: Request) -> JSONResponse:
     """
     summary: Create an order, activating a promo code when userId and promoId are given
@@ -85,6 +98,7 @@ async def create_order(request: Request) -> JSONResponse:
           application/json:
             schema: {$ref: '#/components/schemas/OrderCreated'}
       400: {$ref: '#/components/responses/Error'}
+      401: {$ref: '#/components/responses/Error'}
       403: {$ref: '#/components/responses/Error'}
       404: {$ref: '#/components/responses/Error'}
       409: {$ref: '#/components/responses/Error'}
@@ -92,6 +106,7 @@ async def create_order(request: Request) -> JSONResponse:
       415: {$ref: '#/components/responses/Error'}
       503: {$ref: '#/components/responses/Error'}
     """
+    await _require_service(request)
     body = await json_body(request, {"userId", "promoId"})
     order_id = await orders.create_order_id(
         _store(request),
@@ -121,9 +136,12 @@ async def get_order(request: Request) -> JSONResponse:
           application/json:
             schema: {$ref: '#/components/schemas/LegacyOrder'}
       400: {$ref: '#/components/responses/Error'}
+      401: {$ref: '#/components/responses/Error'}
+      403: {$ref: '#/components/responses/Error'}
       404: {$ref: '#/components/responses/Error'}
       503: {$ref: '#/components/responses/Error'}
     """
+    await _require_service(request)
     order = await orders.get_order(_store(request), request.path_params["order_id"])
     return JSONResponse(legacy_view(order))
 
@@ -145,12 +163,15 @@ async def close_order(request: Request) -> JSONResponse:
           application/json:
             schema: {$ref: '#/components/schemas/StatusOK'}
       400: {$ref: '#/components/responses/Error'}
+      401: {$ref: '#/components/responses/Error'}
+      403: {$ref: '#/components/responses/Error'}
       404: {$ref: '#/components/responses/Error'}
       409: {$ref: '#/components/responses/Error'}
       413: {$ref: '#/components/responses/Error'}
       415: {$ref: '#/components/responses/Error'}
       503: {$ref: '#/components/responses/Error'}
     """
+    await _require_service(request)
     body = await json_body(request, {"new status"})
     new_status = body.get("new status")
     if new_status not in CLOSE:

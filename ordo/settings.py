@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _FALSE = {"0", "false", "no", "off"}
+_TRUE = {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,13 @@ class Settings:
     graphql_prepared: bool = True  # run documents seen before from plans (schema/prepared.py)
     persisted_max: int = 1000  # APQ documents kept in Redis (ordo/persisted.py)
     trusted_documents: Path | None = None  # a manifest: only its documents run
+    # End-user JWTs (SPEC §9): verification is on when a secret or a JWKS is set.
+    jwt_secret: str | None = None  # HS256
+    jwt_jwks: str | None = None  # a JWKS file path or http(s) URL
+    jwt_audience: str | None = None
+    jwt_issuer: str | None = None
+    jwt_jwks_cooldown: float = 30.0  # the least seconds between two reloads of the JWKS
+    rest_require_service_token: bool = False
 
     @property
     def embedded(self) -> bool:
@@ -39,6 +47,12 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ) if env is None else env
     token = env.get("ORDO_ADMIN_TOKEN", "")
     ttl = env.get("ORDO_RESERVATION_TTL", "")
+    secret, jwks = env.get("ORDO_JWT_SECRET") or None, env.get("ORDO_JWT_JWKS") or None
+    if secret and jwks:
+        raise ValueError("set ORDO_JWT_SECRET or ORDO_JWT_JWKS, not both")
+    # RFC 7518 §3.2: an HS256 key at least as long as its hash; a short one is guessable.
+    if secret and len(secret.encode()) < 32:
+        raise ValueError("ORDO_JWT_SECRET must be at least 32 bytes")
     return Settings(
         redis_url=env.get("ORDO_REDIS_URL") or None,
         admin_token=token or secrets.token_urlsafe(24),
@@ -58,6 +72,13 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         graphql_prepared=env.get("ORDO_GRAPHQL_PREPARED", "true").lower() not in _FALSE,
         persisted_max=max(1, int(env.get("ORDO_PERSISTED_MAX", "1000"))),
         trusted_documents=Path(path) if (path := env.get("ORDO_TRUSTED_DOCUMENTS")) else None,
+        jwt_secret=secret,
+        jwt_jwks=jwks,
+        jwt_audience=env.get("ORDO_JWT_AUDIENCE") or None,
+        jwt_issuer=env.get("ORDO_JWT_ISSUER") or None,
+        jwt_jwks_cooldown=float(env.get("ORDO_JWT_JWKS_COOLDOWN", "30")),
+        rest_require_service_token=env.get("ORDO_REST_REQUIRE_SERVICE_TOKEN", "false").lower()
+        in _TRUE,
     )
 
 

@@ -6,11 +6,13 @@ import json
 from collections.abc import Sequence
 from datetime import date
 
+from domain import access
+from domain.access import Caller
 from domain.codec import canonical_json, item_fingerprint, item_to_json, type_kind, type_to_json
-from domain.commands import RawItem, RawType
+from domain.commands import RawItem, RawPromo, RawType
 from domain.errors import ErrorCode, OrdoError, not_open_code
 from domain.order import Order, OrderItem, OrderStatus, OrderType, PromoActivation
-from domain.validation import check_count, check_id, check_ids, parse_items, parse_type
+from domain.validation import check_count, check_id, check_ids, invalid, parse_items, parse_type
 from resolvers import homes
 from resolvers.keys import (
     Home,
@@ -21,7 +23,7 @@ from resolvers.keys import (
     order_promo_keys,
 )
 from resolvers.metrics import measured
-from resolvers.orders import ensure_promo_exists, locate, read_order
+from resolvers.orders import change_args, created_data, ensure_promo_exists, locate, read_order
 from resolvers.replies import Outcome, order_from_entries, order_from_reply, order_unless
 from resolvers.store import Store
 from resolvers.users import ensure_user_known
@@ -46,9 +48,14 @@ def _type_args(order_type: OrderType | None) -> list[str | int]:
     return [type_kind(order_type), canonical_json(content), json.dumps({"type": content})]
 
 
-def _promo(promo_id: str, user_id: str) -> PromoActivation:
+_PROMO_USER = (*INPUT, "promo", "userId")
+
+
+def _promo(promo_id: str, user_id: str | None) -> PromoActivation:
     check_id(promo_id, [*INPUT, "promo", "promoId"])
-    check_id(user_id, [*INPUT, "promo", "userId"])
+    if user_id is None:  # omitted by a caller that acts for anyone: whom for is unknown
+        raise invalid(_PROMO_USER, "userId is required")
+    check_id(user_id, _PROMO_USER)
     return PromoActivation(promo_id, user_id)
 
 
@@ -59,20 +66,24 @@ async def create_order_with_items(
     entity_id: str,
     raw_type: RawType,
     raw_items: Sequence[RawItem],
-    promo: PromoActivation | None = None,
+    promo: RawPromo | None = None,
+    caller: Caller = access.ANONYMOUS,
 ) -> Order:
+    user_id = access.acting_user(caller, promo.user_id, _PROMO_USER) if promo else None
     check_id(order_id, [*INPUT, "orderId"])
     check_id(entity_id, [*INPUT, "entityId"])
     order_type = parse_type(raw_type, [*INPUT, "type"])
     items = parse_items(raw_items, [*INPUT, "items"])
-    if promo:
-        promo = _promo(promo.promo_id, promo.user_id)
-        await ensure_user_known(store, promo.user_id, [*INPUT, "promo", "userId"])
-    home = Home.of_promo(promo.promo_id) if promo else Home.of_entity(entity_id)
+    activation = _promo(promo.promo_id, user_id) if promo else None
+    if activation:
+        await ensure_user_known(store, activation.user_id, _PROMO_USER)
+    home = Home.of_promo(activation.promo_id) if activation else Home.of_entity(entity_id)
     kind, content, _ = _type_args(order_type)
-    created = json.dumps({"entityId": entity_id, "type": type_to_json(order_type)})
+    owner = access.owner(caller)
+    created = created_data({"entityId": entity_id, "type": type_to_json(order_type)}, owner)
     args: list[str | int] = [order_id, entity_id, kind, content]
-    args += [promo.promo_id, promo.user_id] if promo else ["", ""]
+    args += [activation.promo_id, activation.user_id] if activation else ["", ""]
+    args.append(owner or "")
     keys = items_create_keys(home, order_id)
     item_args = [len(items), *_item_args(items)]
     held: homes.Claim | None = None
@@ -119,6 +130,7 @@ async def update_order(
     cancel_item_ids: Sequence[str] | None = None,
     raw_add_items: Sequence[RawItem] | None = None,
     expected_version: int | None = None,
+    caller: Caller = access.ANONYMOUS,
 ) -> Order:
     check_id(order_id, [*INPUT, "orderId"])
     order_type = parse_type(raw_type, [*INPUT, "type"]) if raw_type else None
@@ -132,26 +144,31 @@ async def update_order(
         check_count(expected_version, [*INPUT, "expectedVersion"])
     home = await locate(store, order_id)
     version = "" if expected_version is None else str(expected_version)
-    args: list[str | int] = [order_id, version, *_type_args(order_type)]
+    args = [*change_args(order_id, caller), version, *_type_args(order_type)]
     args += [len(cancel_ids), len(add_items), *cancel_ids, *_item_args(add_items)]
     reply = await store.run("update_order", order_keys(home, order_id), args)
     return order_from_reply(order_id, reply, INPUT)
 
 
 @measured("declineOrder")
-async def decline_order(store: Store, order_id: str) -> Order | None:
-    """Unknown order: no error, no order (the seed names no failure of decline)."""
+async def decline_order(
+    store: Store, order_id: str, caller: Caller = access.ANONYMOUS
+) -> Order | None:
+    """Unknown order (or one hidden from the caller): no error, no order (the seed names no
+    failure of decline)."""
     check_id(order_id, ["orderId"])
     home = await locate(store, order_id)
-    reply = await store.run("decline_order", order_promo_keys(home, order_id), [order_id])
+    args = change_args(order_id, caller)
+    reply = await store.run("decline_order", order_promo_keys(home, order_id), args)
     return order_unless(Outcome.ABSENT, order_id, reply)
 
 
 @measured("restoreOrder")
-async def restore_order(store: Store, order_id: str) -> Order:
+async def restore_order(store: Store, order_id: str, caller: Caller = access.ANONYMOUS) -> Order:
     check_id(order_id, ["orderId"])
     home = await locate(store, order_id)
-    reply = await store.run("restore_order", order_promo_keys(home, order_id), [order_id])
+    args = change_args(order_id, caller)
+    reply = await store.run("restore_order", order_promo_keys(home, order_id), args)
     return order_from_reply(order_id, reply)
 
 
@@ -161,8 +178,14 @@ def _listing_key(order: Order) -> tuple[bool, date, str]:
 
 
 @measured("orders")
-async def list_orders(store: Store, entity_id: str, include_declined: bool = False) -> list[Order]:
-    """The entity's orders by earliest active period start; orders without items last."""
+async def list_orders(
+    store: Store,
+    entity_id: str,
+    include_declined: bool = False,
+    caller: Caller = access.ANONYMOUS,
+) -> list[Order]:
+    """The entity's orders by earliest active period start; orders without items last. A
+    customer's listing holds only the orders it owns."""
     check_id(entity_id, ["entityId"])
     listed = await store.read("HGETALL", entity_orders_key(entity_id))
     ids = list(listed)
@@ -190,5 +213,6 @@ async def list_orders(store: Store, entity_id: str, include_declined: bool = Fal
         if order is not None
         and order.entity_id == entity_id
         and (include_declined or order.status is not OrderStatus.DECLINED)
+        and access.may_see(caller, order.owner_id)
     ]
     return sorted(orders, key=_listing_key)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
+from domain import access
+from domain.access import Caller
 from domain.errors import ErrorCode, OrdoError
 from domain.order import Order, PromoActivation
 from domain.validation import check_id, invalid
@@ -20,7 +22,15 @@ from resolvers.users import ensure_user_known
 INPUT = ("input",)
 T = TypeVar("T")
 Answer = Callable[[str, Raw, Sequence[str]], T]  # what a caller reads from a script's reply
-_PLAIN_CREATED = json.dumps({"entityId": None, "type": None})
+
+
+def created_data(data: Mapping[str, object], owner: str | None) -> str:
+    """ORDER_CREATED's data; `ownerId` only on an order a customer made (SPEC §3.3, §9)."""
+    return json.dumps({**data, "ownerId": owner} if owner else data)
+
+
+_PLAIN = {"entityId": None, "type": None}
+_PLAIN_CREATED = created_data(_PLAIN, None)  # the common case, made once
 
 
 def new_order_id() -> str:
@@ -45,8 +55,9 @@ async def create_order(
     user_id: str | None = None,
     promo_id: str | None = None,
     idempotency_key: str | None = None,
+    caller: Caller = access.ANONYMOUS,
 ) -> Order:
-    return await _create(store, user_id, promo_id, idempotency_key, order_from_reply)
+    return await _create(store, user_id, promo_id, idempotency_key, caller, order_from_reply)
 
 
 @measured("createOrder")
@@ -55,9 +66,10 @@ async def create_order_id(
     user_id: str | None = None,
     promo_id: str | None = None,
     idempotency_key: str | None = None,
+    caller: Caller = access.ANONYMOUS,
 ) -> str:
     """createOrder for a caller that answers only the new order's id (legacy REST)."""
-    return await _create(store, user_id, promo_id, idempotency_key, order_id_from_reply)
+    return await _create(store, user_id, promo_id, idempotency_key, caller, order_id_from_reply)
 
 
 async def _create(
@@ -65,16 +77,22 @@ async def _create(
     user_id: str | None,
     promo_id: str | None,
     idempotency_key: str | None,
+    caller: Caller,
     answer: Answer[T],
 ) -> T:
+    if user_id is not None or promo_id is not None:  # an activation is asked for: whose?
+        user_id = access.acting_user(caller, user_id, [*INPUT, "userId"])
+    owner = access.owner(caller)
     promo = _promo_input(user_id, promo_id)
     if idempotency_key is not None:
         check_id(idempotency_key, [*INPUT, "idempotencyKey"])
     if promo:
         await ensure_user_known(store, promo.user_id, [*INPUT, "userId"])
     if idempotency_key is None:
-        return await _open(store, new_order_id(), promo, answer)
+        return await _open(store, new_order_id(), promo, answer, owner)
     fingerprint = json.dumps([promo.promo_id, promo.user_id] if promo else None)
+    if owner:  # the key answers only its owner: another customer's repeat is a reuse (409)
+        fingerprint = json.dumps([fingerprint, owner])
     try:
         held = await idempotency.claim(store, idempotency_key, fingerprint, new_order_id())
     except OrdoError:
@@ -82,7 +100,7 @@ async def _create(
             await ensure_promo_exists(store, promo.promo_id, [*INPUT, "promoId"])
         raise
     try:
-        return await _open(store, held.order_id, promo, answer)
+        return await _open(store, held.order_id, promo, answer, owner)
     except OrdoError:
         await idempotency.forget(store, held)
         raise
@@ -119,10 +137,12 @@ async def _open(
     order_id: str,
     promo: PromoActivation | None,
     answer: Answer[T],
+    owner: str | None = None,
 ) -> T:
     home = Home.of_promo(promo.promo_id) if promo else Home.of_order(order_id)
     args = [order_id, promo.promo_id, promo.user_id] if promo else [order_id, "", ""]
-    create: Call = ("create_order", order_promo_keys(home, order_id), [*args, _PLAIN_CREATED])
+    created = created_data(_PLAIN, owner) if owner else _PLAIN_CREATED
+    create: Call = ("create_order", order_promo_keys(home, order_id), [*args, created, owner or ""])
     if not promo:
         return answer(order_id, await store.run(*create), INPUT)
     # The id is new (or an idempotent repeat with this very promo), so the claim cannot find
@@ -155,26 +175,33 @@ async def find_order(store: Store, order_id: str) -> Order | None:
 
 
 @measured("order")
-async def get_order(store: Store, order_id: str) -> Order:
+async def get_order(store: Store, order_id: str, caller: Caller = access.ANONYMOUS) -> Order:
     check_id(order_id, ["orderId"])
     order = await find_order(store, order_id)
     if order is None:
         raise OrdoError(ErrorCode.ORDER_NOT_FOUND, field=["orderId"])
+    access.ensure_visible(caller, order.owner_id)
     return order
 
 
-async def _close(store: Store, script: str, order_id: str) -> Order:
+def change_args(order_id: str, caller: Caller) -> list[str | int]:
+    """The first ARGV of every script that changes an order: its id, and the owner it must
+    have for this caller ('' for any), which the script checks before it writes."""
+    return [order_id, access.owner(caller) or ""]
+
+
+async def _close(store: Store, script: str, order_id: str, caller: Caller) -> Order:
     check_id(order_id, ["orderId"])
     home = await locate(store, order_id)
-    reply = await store.run(script, order_promo_keys(home, order_id), [order_id])
+    reply = await store.run(script, order_promo_keys(home, order_id), change_args(order_id, caller))
     return order_from_reply(order_id, reply)
 
 
 @measured("completeOrder")
-async def complete_order(store: Store, order_id: str) -> Order:
-    return await _close(store, "complete_order", order_id)
+async def complete_order(store: Store, order_id: str, caller: Caller = access.ANONYMOUS) -> Order:
+    return await _close(store, "complete_order", order_id, caller)
 
 
 @measured("cancelOrder")
-async def cancel_order(store: Store, order_id: str) -> Order:
-    return await _close(store, "cancel_order", order_id)
+async def cancel_order(store: Store, order_id: str, caller: Caller = access.ANONYMOUS) -> Order:
+    return await _close(store, "cancel_order", order_id, caller)

@@ -1,24 +1,26 @@
-"""What every resolver gets: the store and the caller's admin credentials."""
+"""What every resolver gets: the store and the caller, as the edge verified it (ordo/auth.py)."""
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 
-from domain.errors import ErrorCode, OrdoError
+from domain import access
+from domain.access import Caller
+from domain.errors import OrdoError
 from resolvers.store import Store
 
 
 @dataclass(frozen=True)
 class Context:
     store: Store
-    admin_token: str
-    authorization: str | None  # the request's Authorization header
+    caller: Caller | OrdoError  # an OrdoError: why the request acts as no one (SPEC §9)
+
+    def who(self) -> Caller:
+        """The caller, or its refusal raised (inside the operation, so a mutation reports it
+        in its payload and a query as a top-level error)."""
+        if isinstance(self.caller, OrdoError):
+            raise OrdoError(self.caller.code, self.caller.message)
+        return self.caller
 
     def require_admin(self) -> None:
-        scheme, _, token = (self.authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise OrdoError(ErrorCode.UNAUTHENTICATED)
-        # Constant-time: the comparison must not tell how much of a guess was right.
-        if not hmac.compare_digest(token.strip().encode(), self.admin_token.encode()):
-            raise OrdoError(ErrorCode.FORBIDDEN)
+        access.require_admin(self.who())

@@ -10,7 +10,9 @@ from schema.scalars import Date, DateTime, Decimal
 
 @strawberry.input(description="A plain order, or one that activates a promo code for a user.")
 class CreateOrderInput:
-    user_id: strawberry.ID | None = strawberry.field(default=None, description="The user.")
+    user_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The user; omitted: the customer token's own (SPEC §9)."
+    )
     promo_id: strawberry.ID | None = strawberry.field(default=None, description="The promo.")
     idempotency_key: str | None = strawberry.field(
         default=None, description="Retrying with the same key returns the same order (24 h)."
@@ -41,7 +43,9 @@ class UpdatePromoInput:
 @strawberry.input(description="A promo activation on an order with items.")
 class PromoInput:
     promo_id: strawberry.ID = strawberry.field(description="The promo code.")
-    user_id: strawberry.ID = strawberry.field(description="The user.")
+    user_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The user; omitted: the customer token's own (SPEC §9)."
+    )
 
 
 @strawberry.input(description="A rent payment's parameters.")

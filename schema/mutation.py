@@ -19,7 +19,6 @@ from schema.inputs import (
     CreateOrderInput,
     CreateOrderWithItemsInput,
     CreatePromoInput,
-    PromoInput,
     UpdateOrderInput,
     UpdatePromoInput,
 )
@@ -56,7 +55,11 @@ class PromoMutation:
         return order_payload(
             await attempt(
                 lambda: orders.create_order(
-                    info.context.store, given.user_id, given.promo_id, given.idempotency_key
+                    info.context.store,
+                    given.user_id,
+                    given.promo_id,
+                    given.idempotency_key,
+                    info.context.who(),
                 )
             )
         )
@@ -64,13 +67,17 @@ class PromoMutation:
     @strawberry.mutation(description="Close an OPEN order with success: redeems its promo.")
     async def complete_order(self, info: AnInfo, order_id: strawberry.ID) -> OrderPayload:
         return order_payload(
-            await attempt(lambda: orders.complete_order(info.context.store, order_id))
+            await attempt(
+                lambda: orders.complete_order(info.context.store, order_id, info.context.who())
+            )
         )
 
     @strawberry.mutation(description="Close an OPEN order for good: releases its promo.")
     async def cancel_order(self, info: AnInfo, order_id: strawberry.ID) -> OrderPayload:
         return order_payload(
-            await attempt(lambda: orders.cancel_order(info.context.store, order_id))
+            await attempt(
+                lambda: orders.cancel_order(info.context.store, order_id, info.context.who())
+            )
         )
 
     @strawberry.mutation(description="Make a user known (admin). An existing user: no change.")
@@ -119,10 +126,6 @@ class PromoMutation:
         return promo_payload(await attempt(call))
 
 
-def _promo_activation(promo: PromoInput | None) -> model.PromoActivation | None:
-    return model.PromoActivation(promo.promo_id, promo.user_id) if promo else None
-
-
 @strawberry.type(description="Changes to orders with items (seed 003).")
 class ItemsMutation:
     @strawberry.mutation(description="Open an order with items; idempotent for the same content.")
@@ -137,7 +140,8 @@ class ItemsMutation:
                     input.entity_id,
                     input.type,
                     input.items,
-                    _promo_activation(input.promo),
+                    input.promo,
+                    info.context.who(),
                 )
             )
         )
@@ -153,13 +157,16 @@ class ItemsMutation:
                     input.cancel_item_ids,
                     input.add_items,
                     input.expected_version,
+                    info.context.who(),
                 )
             )
         )
 
     @strawberry.mutation(description="Hide an OPEN order (soft delete); releases its promo.")
     async def decline_order(self, info: AnInfo, order_id: strawberry.ID) -> OrderPayload:
-        result = await attempt(lambda: entity_orders.decline_order(info.context.store, order_id))
+        result = await attempt(
+            lambda: entity_orders.decline_order(info.context.store, order_id, info.context.who())
+        )
         if result is None:
             return OrderPayload(order=None, errors=[])
         return order_payload(result)
@@ -167,7 +174,11 @@ class ItemsMutation:
     @strawberry.mutation(description="Bring a DECLINED order back; reserves its promo again.")
     async def restore_order(self, info: AnInfo, order_id: strawberry.ID) -> OrderPayload:
         return order_payload(
-            await attempt(lambda: entity_orders.restore_order(info.context.store, order_id))
+            await attempt(
+                lambda: entity_orders.restore_order(
+                    info.context.store, order_id, info.context.who()
+                )
+            )
         )
 
 

@@ -15,7 +15,8 @@ from schema.types import Order, Promo
 class Query:
     @strawberry.field(description="An order, built from its events. Unknown: null and an error.")
     async def order(self, info: Info[Context, None], order_id: strawberry.ID) -> Order | None:
-        found = await answer(lambda: orders.get_order(info.context.store, order_id))
+        context = info.context
+        found = await answer(lambda: orders.get_order(context.store, order_id, context.who()))
         return Order.from_domain(found)
 
     @strawberry.field(
@@ -27,8 +28,9 @@ class Query:
         entity_id: strawberry.ID,
         include_declined: bool | None = False,
     ) -> list[Order]:
+        context, declined = info.context, bool(include_declined)
         found = await answer(
-            lambda: entity_orders.list_orders(info.context.store, entity_id, bool(include_declined))
+            lambda: entity_orders.list_orders(context.store, entity_id, declined, context.who())
         )
         return [Order.from_domain(order) for order in found]
 

@@ -122,6 +122,11 @@ class Order:
         promo = self.domain.promo
         return PromoActivation.from_domain(promo) if promo else None
 
+    @strawberry.field(description="The customer whose token made it; null: made otherwise.")
+    def owner_id(self) -> strawberry.ID | None:
+        owner = self.domain.owner_id
+        return strawberry.ID(owner) if owner else None
+
     @strawberry.field(description="When it was created (UTC).")
     def created_at(self) -> DateTime:
         return datetime_value(self.domain.created_at)

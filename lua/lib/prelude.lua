@@ -153,9 +153,20 @@ local function item_args(args, first, count)
   return records(args, first, count, {'id', 'fp', 'data'})
 end
 
--- The order's status, promo and user (status nil when there is no order).
-local function order_state(order_key)
-  local order = redis.call('HMGET', order_key, 'status', 'promoId', 'userId')
+-- SPEC §9: a customer's call passes its own id as the owner an order must have ('' for a
+-- service's call: any owner, or none). To that customer an order it does not own is absent,
+-- checked here before any write, so a hidden order is refused exactly as a missing one.
+local function hidden(owner_id, expected_owner)
+  return expected_owner ~= '' and owner_id ~= expected_owner
+end
+
+-- The order's status, promo and user (status nil when there is no order, or it is hidden
+-- from the caller expecting `expected_owner`; the reaper passes none).
+local function order_state(order_key, expected_owner)
+  local order = redis.call('HMGET', order_key, 'status', 'promoId', 'userId', 'ownerId')
+  if expected_owner and hidden(order[4], expected_owner) then
+    return nil
+  end
   return order[1], order[2], order[3]
 end
 

@@ -3,12 +3,14 @@ operation of the schema, with its failures, aliases, fragments, unions and varia
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from tests.e2e import helpers
 from tests.e2e.helpers import DEPOSIT, RENT, item, rent
 from tests.e2e.replay import Ask, admin
 from tests.support import ADMIN_TOKEN
+from tests.tokens import hs256
 
 ACTIVATION = {"promoId": "<promo>", "userId": "<user>"}
 SETUP = [
@@ -257,5 +259,51 @@ CASES: dict[str, list[Ask]] = {
         Ask(helpers.COMPLETE, {"orderId": "<o2>"}, get=True),
         Ask(helpers.CREATE_ORDER, {"input": {}}, get=True),
         Ask(helpers.ORDER, {"orderId": "<o2>"}),
+    ],
+}
+
+# End-user identity (SPEC §9), for apps verifying HS256 tokens: the same documents from a
+# customer, a service and no one. Long-lived: the corpus is built when the tests are collected.
+SHOPPER = hs256("shopper", lifetime=86_400)
+SERVICE = hs256("billing", role="service", lifetime=86_400)
+OWNED = """
+query($o: ID!, $e: ID!) {
+  order(orderId: $o) { orderId ownerId promo { userId } }
+  orders(entityId: $e, includeDeclined: true) { orderId ownerId }
+}"""
+OWNER_OF_NEW = "mutation($input: CreateOrderInput) { createOrder(input: $input) { order { ownerId promo { userId } } errors { code status field } } }"  # noqa: E501
+
+
+def as_(token: str | None, ask: Ask) -> Ask:
+    return replace(ask, token=token)
+
+
+CUSTOMER_CASES: dict[str, list[Ask]] = {
+    "a customer's own orders and promo": [
+        admin(helpers.CREATE_USER, {"userId": "shopper"}),
+        *SETUP,
+        as_(SHOPPER, Ask(OWNER_OF_NEW, {"input": {}})),
+        as_(SHOPPER, Ask(OWNER_OF_NEW, {"input": {"promoId": "<promo>"}}, times=1)),
+        as_(SHOPPER, Ask(OWNER_OF_NEW, {"input": ACTIVATION})),  # FORBIDDEN
+        as_(SHOPPER, created("mine", promo={"promoId": "<promo>"})[0]),
+        as_(SHOPPER, Ask(OWNED, {"o": "<mine>", "e": "<entity>"})),
+        as_(SHOPPER, Ask(helpers.COMPLETE, {"orderId": "<mine>"})),
+        COUNTERS,
+    ],
+    "other owners' orders": [
+        *SETUP,
+        as_(SERVICE, created("theirs")[0]),
+        as_(SHOPPER, Ask(OWNED, {"o": "<theirs>", "e": "<entity>"})),  # ORDER_NOT_FOUND
+        as_(SHOPPER, Ask(helpers.COMPLETE, {"orderId": "<theirs>"})),
+        as_(SHOPPER, Ask(helpers.DECLINE, {"orderId": "<theirs>"})),
+        as_(SHOPPER, Ask(helpers.RESTORE, {"orderId": "<theirs>"})),
+        as_(SERVICE, Ask(OWNED, {"o": "<theirs>", "e": "<entity>"})),
+    ],
+    "no token, and admin operations": [
+        Ask(OWNER_OF_NEW, {"input": {}}),
+        Ask(OWNED, {"o": "<nowhere>", "e": "<entity>"}),
+        as_(SHOPPER, admin(helpers.CREATE_USER, {"userId": "<user>"})),
+        as_(SERVICE, admin(helpers.PROMO, ACTIVATION)),
+        as_("not.a.jwt", Ask(helpers.COMPLETE, {"orderId": "<nowhere>"})),
     ],
 }

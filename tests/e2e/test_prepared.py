@@ -25,8 +25,9 @@ from resolvers import orders
 from resolvers.store import SingleStore
 from schema import prepared as prepared_module
 from schema.types import OrderEvent
+from tests import tokens
 from tests.e2e import helpers
-from tests.e2e.prepared_corpus import CASES, TWO_CLOSES, created
+from tests.e2e.prepared_corpus import CASES, CUSTOMER_CASES, TWO_CLOSES, created
 from tests.e2e.replay import Ask, Replay, both
 from tests.support import ADMIN_TOKEN, RedisServer, unique
 
@@ -71,6 +72,20 @@ def planned(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
     monkeypatch.setattr(prepared_module, "run_plan", spy)
     return calls
+
+
+@pytest.mark.parametrize("case", CUSTOMER_CASES.values(), ids=CUSTOMER_CASES.keys())
+async def test_planned_runs_with_end_user_tokens_answer_as_the_generic_path(
+    case: list[Ask], settings: Settings, planned: list[bool]
+) -> None:
+    verifying = replace(
+        settings, jwt_secret=tokens.SECRET, jwt_audience=tokens.AUDIENCE, jwt_issuer=tokens.ISSUER
+    )
+    async for prepared in _replay(create_app(verifying)):
+        async for generic in _replay(create_app(replace(verifying, graphql_prepared=False))):
+            await both(prepared, generic, *case)
+            assert any(planned), "no request of the case was answered from a plan"
+            assert prepared.named() == generic.named()
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
