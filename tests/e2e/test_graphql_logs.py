@@ -16,7 +16,7 @@ from domain.errors import Unavailable
 from ordo.app import create_app
 from ordo.settings import load_settings
 from resolvers import orders
-from resolvers.store import Store
+from resolvers.store import SingleStore
 from tests.e2e.helpers import CREATE_ORDER
 from tests.support import ADMIN_TOKEN, OrdoServer, running
 
@@ -116,7 +116,7 @@ async def test_an_unavailable_store_is_logged_as_a_warning_without_the_document(
         raise Unavailable("connection refused")
 
     for door in ("run", "run_in_order", "read", "read_many"):
-        monkeypatch.setattr(Store, door, down)
+        monkeypatch.setattr(SingleStore, door, down)  # the embedded store's doors too
     answer = await client.post("/graphql", json={"query": FAULTY})
     assert answer.json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
     text, lines = logged(capfd)
