@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from schema.cost import DEFAULT_MAX_QUERY_COST
+
 _FALSE = {"0", "false", "no", "off"}
 
 
@@ -27,6 +29,7 @@ class Settings:
     redis_wait_replicas: int = 0  # WAIT for this many replicas after each write
     redis_wait_timeout: float = 1.0
     graphql_prepared: bool = True  # run documents seen before from plans (schema/prepared.py)
+    max_query_cost: int = DEFAULT_MAX_QUERY_COST  # the most a GraphQL operation may cost
 
     @property
     def embedded(self) -> bool:
@@ -54,6 +57,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         redis_wait_replicas=int(env.get("ORDO_REDIS_WAIT_REPLICAS", "0")),
         redis_wait_timeout=float(env.get("ORDO_REDIS_WAIT_TIMEOUT", "1")),
         graphql_prepared=env.get("ORDO_GRAPHQL_PREPARED", "true").lower() not in _FALSE,
+        max_query_cost=int(env.get("ORDO_MAX_QUERY_COST", str(DEFAULT_MAX_QUERY_COST))),
     )
 
 

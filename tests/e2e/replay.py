@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from ordo.media import GRAPHQL_RESPONSE
 from tests.support import ADMIN_TOKEN, unique
 
 
@@ -23,6 +24,7 @@ class Ask:
     token: str | None = None
     get: bool = False
     operation: str | None = None
+    accept: str | None = None
 
 
 def admin(document: str, variables: dict[str, Any]) -> Ask:
@@ -40,15 +42,16 @@ class Replay:
 
     http: httpx.AsyncClient
     suffix: str = field(default_factory=lambda: unique("app"))
-    answers: list[tuple[int, Any]] = field(default_factory=list)
+    answers: list[tuple[int, Any, str]] = field(default_factory=list)
 
     async def send(self, *asks: Ask) -> None:
         for ask in asks:
             for _ in range(ask.times):
                 response = await self._request(ask)
-                json_body = response.headers.get("content-type", "").startswith("application/json")
+                media = response.headers.get("content-type", "")
+                json_body = media.startswith(("application/json", GRAPHQL_RESPONSE))
                 body = response.json() if json_body else response.text
-                self.answers.append((response.status_code, body))
+                self.answers.append((response.status_code, body, media))
 
     async def _request(self, ask: Ask) -> httpx.Response:
         # The same suffix on every id keeps the apps' ids in the same order (listings tie on it).
@@ -57,6 +60,8 @@ class Replay:
         if ask.operation is not None:
             payload["operationName"] = ask.operation
         headers = {"Authorization": f"Bearer {ask.token}"} if ask.token else {}
+        if ask.accept:
+            headers["accept"] = ask.accept
         if ask.get:
             params = {key: v if isinstance(v, str) else json.dumps(v) for key, v in payload.items()}
             return await self.http.get("/graphql", params=params, headers=headers)
@@ -65,7 +70,7 @@ class Replay:
     def named(self) -> Any:
         text = re.sub(rf"(\w+)-{self.suffix}", r"<\1>", json.dumps(self.answers))
         made: dict[str, str] = {}
-        return [[status, _unstamped(body, made)] for status, body in json.loads(text)]
+        return [[status, media, _unstamped(body, made)] for status, body, media in json.loads(text)]
 
 
 def _unstamped(value: Any, made: dict[str, str]) -> Any:

@@ -40,6 +40,7 @@ CORPUS: list[tuple[str, dict[str, Any]]] = [
     (docs.DECLINE, {"orderId": "o-shapes"}),
     ("query Status($o: ID!) { order(orderId: $o) { status } }", {"o": "o-shapes"}),
     ("{ __typename }", {}),
+    ("query A { __typename } query B { __typename }", {}),  # needs its operationName
 ]
 # Client mistakes: unparsable, invalid, an unused variable, a mutation's missing variable.
 MISTAKES = [
@@ -49,7 +50,7 @@ MISTAKES = [
     "mutation($orderId: ID!) { declineOrder(orderId: $orderId) { errors { code } } }",
     "subscription { x }",
 ]
-OPERATION_NAMES = [None, "Status", "Nope", ""]
+OPERATION_NAMES = [None, "Status", "Nope", "", "A"]
 
 MISSING = object()  # a field left out of the request altogether
 
@@ -77,6 +78,10 @@ ACCEPTS = [
     "application/json",
     "application/graphql-response+json",
     "application/graphql-response+json, application/json;q=0.9",
+    "application/json, application/graphql-response+json",
+    "application/json;q=0.5, application/graphql-response+json",
+    "application/*",
+    "application/json;q=0",
     "*/*",
     "text/html",
     "multipart/mixed",
@@ -231,6 +236,17 @@ QUERY = "query Status($o: ID!) { order(orderId: $o) { status } }"
 @example(sent=Sent("GET", {"accept": "application/json"}, params={"variables": "{}"}))
 @example(sent=Sent("PUT", {"content-type": "application/json"}, body=b'{"query": "{ a }"}'))
 @example(sent=Sent("OPTIONS"))
+# Several operations without operationName: a request error on both paths, in both types.
+@example(sent=post({"query": "query A { __typename } query B { __typename }"}))
+@example(
+    sent=post(
+        {"query": "query A { __typename } query B { __typename }"},
+        accept="application/graphql-response+json",
+    )
+)
+@example(sent=post({"query": "{"}, accept="application/graphql-response+json"))
+@example(sent=post({"query": QUERY}, accept="application/graphql-response+json"))
+@example(sent=post({"query": QUERY, "variables": {"o": "x"}}, accept="text/html"))
 def test_no_request_shape_gets_a_5xx_and_both_paths_answer_alike(
     clients: tuple[httpx.Client, httpx.Client], sent: Sent
 ) -> None:
@@ -241,6 +257,10 @@ def test_no_request_shape_gets_a_5xx_and_both_paths_answer_alike(
     assert prepared.status_code == generic.status_code, (sent, prepared.text, generic.text)
     if prepared.status_code >= 400:
         assert prepared.json() == generic.json(), sent
+    assert prepared.headers.get("content-type") == generic.headers.get("content-type"), sent
+    if prepared.headers.get("content-type") == "application/graphql-response+json":
+        assert prepared.status_code >= 400 or "data" in prepared.json(), sent
+        assert prepared.status_code < 400 or "data" not in prepared.json(), sent
     if sent.method in OTHER_METHODS:
         assert prepared.status_code == 405, sent
         assert prepared.headers["allow"] == "GET, POST"
