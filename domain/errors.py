@@ -13,6 +13,7 @@ class ErrorCode(enum.Enum):
     DUPLICATE_ITEM_ID = 400
     ITEM_ADDED_AND_CANCELLED = 400
     ORDER_NOT_FOUND_FOR_RESTORE = 400
+    QUERY_TOO_COSTLY = 400
     UNAUTHENTICATED = 401
     FORBIDDEN = 403
     USER_NOT_AUTHORIZED = 403
@@ -53,6 +54,7 @@ _MESSAGES = {
     ErrorCode.DUPLICATE_ITEM_ID: "two items in the request share an id",
     ErrorCode.ITEM_ADDED_AND_CANCELLED: "an item id is both added and cancelled",
     ErrorCode.ORDER_NOT_FOUND_FOR_RESTORE: "there is no order with this id to restore",
+    ErrorCode.QUERY_TOO_COSTLY: "the query costs more than ORDO_MAX_QUERY_COST",
     ErrorCode.UNAUTHENTICATED: "an admin bearer token is required",
     ErrorCode.FORBIDDEN: "the admin bearer token is wrong",
     ErrorCode.USER_NOT_AUTHORIZED: "the user is not known",

@@ -150,6 +150,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         graphiql_assets=settings.graphiql_assets,
         introspection=settings.introspection,
         prepared=settings.graphql_prepared,
+        max_query_cost=settings.max_query_cost,
     )
     app = Starlette(
         routes=[

@@ -25,10 +25,12 @@ from domain.errors import ErrorCode
 from ordo.auth import Authenticator
 from ordo.graphiql import graphiql_page
 from ordo.headers import header, media_type
+from ordo.media import GRAPHQL_RESPONSE, JSON, negotiate
 from ordo.persisted import DocumentRefused, Documents
 from resolvers.store import Store
 from schema.build import build_schema
 from schema.context import Context
+from schema.cost import DEFAULT_MAX_QUERY_COST
 from schema.errors import masked, should_mask
 from schema.prepared import PreparedSchema
 
@@ -63,9 +65,13 @@ class OrdoGraphQL(GraphQL[Context, None]):
         graphiql_assets: Path | None = None,
         introspection: bool = True,
         prepared: bool = True,
+        max_query_cost: int = DEFAULT_MAX_QUERY_COST,
     ) -> None:
+        schema = build_schema(
+            introspection=introspection, prepared=prepared, max_query_cost=max_query_cost
+        )
         super().__init__(
-            build_schema(introspection=introspection, prepared=prepared),
+            schema,
             graphql_ide="graphiql" if graphiql else None,
         )
         self.store = store
@@ -80,9 +86,12 @@ class OrdoGraphQL(GraphQL[Context, None]):
         context: Context = UNSET,
         root_value: None = UNSET,
     ) -> Response | WebSocket:
+        media = JSON
         try:
-            if isinstance(request, Request) and (answer := await self._prepared(request)):
-                return answer
+            if isinstance(request, Request):
+                media = _acceptable(request)
+                if answer := await self._prepared(request):
+                    return answer
             return await super().run(request, context, root_value)
         except DocumentRefused as refused:
             body = self.encode_json(refused.body())
@@ -91,7 +100,12 @@ class OrdoGraphQL(GraphQL[Context, None]):
             # Strawberry answers a request it refuses in plain text; clients read GraphQL.
             body = self.encode_json({"errors": [{"message": refused.reason}]})
             allow = {"allow": "GET, POST"} if refused.status_code == 405 else None
-            return Response(body, refused.status_code, allow, media_type="application/json")
+            return Response(body, refused.status_code, allow, media_type=media)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = negotiate(header(request.scope, b"accept")) or JSON
+        return sub_response
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
@@ -190,9 +204,17 @@ class OrdoGraphQL(GraphQL[Context, None]):
     ) -> Response:
         # A request that never ran (unparsable, invalid, bad variables) is the client's
         # mistake: 400, as GraphQL over HTTP asks. Errors of an executed field carry a path.
-        if _never_ran(response_data):
+        # In application/graphql-response+json such an answer has no `data` at all.
+        never_ran = _never_ran(response_data)
+        if never_ran:
             sub_response.status_code = 400
-        return super().create_response(response_data, sub_response)
+        if sub_response.media_type != GRAPHQL_RESPONSE:
+            return super().create_response(response_data, sub_response)
+        if never_ran and isinstance(response_data, dict):
+            response_data = {k: v for k, v in response_data.items() if k != "data"}  # type: ignore[assignment]
+        response = super().create_response(response_data, sub_response)
+        response.headers["content-type"] = GRAPHQL_RESPONSE
+        return response
 
 
 def _log_faults(errors: list[GraphQLError]) -> None:
@@ -211,3 +233,17 @@ def _never_ran(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -
         return False
     errors: list[dict[str, object]] = list(response_data.get("errors") or [])  # type: ignore[arg-type]
     return bool(errors) and all(not error.get("path") for error in errors)
+
+
+def _acceptable(request: Request) -> str:
+    """The negotiated media type (ordo/media.py); an Accept allowing neither JSON type is
+    refused 406 (GraphQL over HTTP lets a server choose that), except where Strawberry answers
+    by its own rules: other methods (405) and a GET without a query (GraphiQL's page, or 400)."""
+    media = negotiate(header(request.scope, b"accept"))
+    if media is None:
+        if request.method == "POST" or (
+            request.method == "GET" and "query" in request.query_params
+        ):
+            raise HTTPException(406, f"the response is served as {GRAPHQL_RESPONSE} or {JSON}")
+        return JSON
+    return media

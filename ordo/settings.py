@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from schema.cost import DEFAULT_MAX_QUERY_COST
+
 _FALSE = {"0", "false", "no", "off"}
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -37,6 +39,7 @@ class Settings:
     jwt_issuer: str | None = None
     jwt_jwks_cooldown: float = 30.0  # the least seconds between two reloads of the JWKS
     rest_require_service_token: bool = False
+    max_query_cost: int = DEFAULT_MAX_QUERY_COST  # the most a GraphQL operation may cost
 
     @property
     def embedded(self) -> bool:
@@ -79,6 +82,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         jwt_jwks_cooldown=float(env.get("ORDO_JWT_JWKS_COOLDOWN", "30")),
         rest_require_service_token=env.get("ORDO_REST_REQUIRE_SERVICE_TOKEN", "false").lower()
         in _TRUE,
+        max_query_cost=int(env.get("ORDO_MAX_QUERY_COST", str(DEFAULT_MAX_QUERY_COST))),
     )
 
 

@@ -1,6 +1,6 @@
-"""Limits on the shape of a GraphQL document: depth, aliases and tokens.
+"""Limits on the shape of a GraphQL document: depth and tokens (its cost: schema/cost.py).
 
-Depth and aliases are graphql-core validation rules, fixed classes with fixed limits: Strawberry's
+Depth is a graphql-core validation rule, a fixed class with a fixed limit: Strawberry's
 ValidationCache keys on the rule classes, so a rule class made anew per request (as Strawberry's
 QueryDepthLimiter and MaxAliasesLimiter do, issue #4635) would miss the cache every time. The
 token limit is a parse option: the parser stops counting at the limit, so an oversized document
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import ASTValidationRule, GraphQLError, ValidationContext, ValidationRule
+from graphql import ASTValidationRule, GraphQLError, ValidationRule
 from graphql.language import (
     FieldNode,
     FragmentSpreadNode,
@@ -24,8 +24,6 @@ from graphql.language import (
 # graphql-core's introspection query nests 15 (__schema { types { fields { type { ofType … } } } }),
 # and GraphiQL's may nest a little deeper: room for both, none for a recursive hostile query.
 MAX_DEPTH = 20
-# Every alias may run a resolver (a mutation's aliases each run a script): bound the fan-out.
-MAX_ALIASES = 30
 # GraphiQL's introspection query has about 200 tokens. Long lists belong in variables, which
 # are JSON and cost no tokens.
 MAX_TOKENS = 10_000
@@ -60,20 +58,4 @@ class DepthLimit(ValidationRule):
         return self._depth(fragment.selection_set, seen | {name})
 
 
-class AliasLimit(ValidationRule):
-    """A document holds at most MAX_ALIASES aliased fields."""
-
-    def __init__(self, context: ValidationContext) -> None:
-        super().__init__(context)
-        self.aliases = 0
-
-    def enter_field(self, node: FieldNode, *_args: Any) -> None:
-        if node.alias is None:
-            return
-        self.aliases += 1
-        if self.aliases == MAX_ALIASES + 1:
-            message = f"the document has more than {MAX_ALIASES} aliases"
-            self.report_error(GraphQLError(message, node))
-
-
-VALIDATION_RULES: list[type[ASTValidationRule]] = [DepthLimit, AliasLimit]
+VALIDATION_RULES: list[type[ASTValidationRule]] = [DepthLimit]

@@ -33,8 +33,8 @@ Json = dict[str, Any]
 
 
 def order_reads(order_ids: list[str], selection: str) -> Iterator[tuple[Json, list[str]]]:
-    """GraphQL requests reading the orders (aliases o0, o1, ...), in batches under the alias
-    limit: (request body, the ids it reads in alias order)."""
+    """GraphQL requests reading the orders (aliases o0, o1, ...), in batches well under the
+    query cost limit (3 per order): (request body, the ids it reads in alias order)."""
     for start in range(0, len(order_ids), 25):
         chunk = order_ids[start : start + 25]
         params = ", ".join(f"$o{n}: ID!" for n in range(len(chunk)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from ordo.media import GRAPHQL_RESPONSE
 from tests.e2e import helpers
 from tests.e2e.helpers import DEPOSIT, RENT, item, rent
 from tests.e2e.replay import Ask, admin
@@ -89,6 +90,9 @@ def promo_used(promo: str, user: str, other: str) -> Ask:
     fresh = {"promoId": f"<{promo}>", "count": 2, "perUserCount": 1}
     return Ask(USED, {"input": fresh, "u": user, "v": other}, times=1, token=ADMIN_TOKEN)
 
+
+_LISTING = 'a{n}: orders(entityId: "e{n}") {{ orderId }}'
+LISTINGS = "{ " + " ".join(_LISTING.format(n=n) for n in range(30)) + " }"  # cost 1530
 
 CASES: dict[str, list[Ask]] = {
     "createOrder without a promo": [
@@ -181,9 +185,23 @@ CASES: dict[str, list[Ask]] = {
         Ask(SHAPES, {"a": "<r>", "b": "<d>"}),
         Ask(TWO_OPERATIONS, {"a": "<r>", "entity": "<entity>"}, operation="Status"),
         Ask(TWO_OPERATIONS, {"a": "<r>", "entity": "<entity>"}, operation="Listing"),
+        # Several operations and no operationName: a request error (GraphQL spec), both types.
+        Ask(TWO_OPERATIONS, {"a": "<r>", "entity": "<entity>"}),
+        Ask(TWO_OPERATIONS, {"a": "<r>", "entity": "<entity>"}, accept=GRAPHQL_RESPONSE),
+        Ask(SHAPES, {"a": "<d>", "b": "<r>"}, accept=GRAPHQL_RESPONSE),
+        Ask(SHAPES, {"a": "<d>", "b": "<r>"}, accept=f"{GRAPHQL_RESPONSE}, application/json;q=0.9"),
+        Ask(SHAPES, {"a": "<d>", "b": "<r>"}, accept="text/html"),  # 406
+        Ask(SHAPES, {"a": "<d>"}, accept=GRAPHQL_RESPONSE),  # a variable missing: no data
         *created("m1", "m2", "m3"),
         Ask(TWO_CLOSES, {"a": "<m1>", "b": "<m2>"}, times=1),
         Ask(TWO_CLOSES, {"a": "<m3>", "b": "<m3>"}),  # the cancel is refused: ORDER_CLOSED
+    ],
+    "query cost": [
+        *SETUP,
+        *created("c"),
+        Ask(helpers.ORDERS, {"entityId": "<entity>"}, accept=GRAPHQL_RESPONSE),
+        Ask(LISTINGS),  # 30 listings: QUERY_TOO_COSTLY, nothing runs
+        Ask(LISTINGS, accept=GRAPHQL_RESPONSE),
     ],
     "queries that fail": [
         *SETUP,

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from ordo.media import GRAPHQL_RESPONSE
 from tests.support import ADMIN_TOKEN, unique
 
 
@@ -25,6 +26,7 @@ class Ask:
     get: bool = False
     operation: str | None = None
     persisted: str | None = None  # "hash": the document's SHA-256 only; "text": both (APQ)
+    accept: str | None = None
 
 
 def admin(document: str, variables: dict[str, Any]) -> Ask:
@@ -42,15 +44,16 @@ class Replay:
 
     http: httpx.AsyncClient
     suffix: str = field(default_factory=lambda: unique("app"))
-    answers: list[tuple[int, Any]] = field(default_factory=list)
+    answers: list[tuple[int, Any, str]] = field(default_factory=list)
 
     async def send(self, *asks: Ask) -> None:
         for ask in asks:
             for _ in range(ask.times):
                 response = await self._request(ask)
-                json_body = response.headers.get("content-type", "").startswith("application/json")
+                media = response.headers.get("content-type", "")
+                json_body = media.startswith(("application/json", GRAPHQL_RESPONSE))
                 body = response.json() if json_body else response.text
-                self.answers.append((response.status_code, body))
+                self.answers.append((response.status_code, body, media))
 
     async def _request(self, ask: Ask) -> httpx.Response:
         # The same suffix on every id keeps the apps' ids in the same order (listings tie on it).
@@ -64,6 +67,8 @@ class Replay:
             if ask.persisted == "hash":
                 del payload["query"]
         headers = {"Authorization": f"Bearer {ask.token}"} if ask.token else {}
+        if ask.accept:
+            headers["accept"] = ask.accept
         if ask.get:
             params = {key: v if isinstance(v, str) else json.dumps(v) for key, v in payload.items()}
             return await self.http.get("/graphql", params=params, headers=headers)
@@ -72,7 +77,7 @@ class Replay:
     def named(self) -> Any:
         text = re.sub(rf"(\w+)-{self.suffix}", r"<\1>", json.dumps(self.answers))
         made: dict[str, str] = {}
-        return [[status, _unstamped(body, made)] for status, body in json.loads(text)]
+        return [[status, media, _unstamped(body, made)] for status, body, media in json.loads(text)]
 
 
 def _unstamped(value: Any, made: dict[str, str]) -> Any:

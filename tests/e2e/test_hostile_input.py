@@ -15,7 +15,8 @@ import httpx
 import pytest
 import redis
 
-from schema.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from schema.cost import DEFAULT_MAX_QUERY_COST
+from schema.limits import MAX_DEPTH, MAX_TOKENS
 from tests.e2e.helpers import (
     CANCEL,
     COMPLETE,
@@ -317,11 +318,22 @@ def aliased_creates(t: Target, count: int) -> str:
     return f"mutation {{ {fields} }}"
 
 
-async def test_a_mutation_with_too_many_aliases_runs_none_of_them(target: Target) -> None:
+async def test_a_mutation_costing_too_much_runs_none_of_its_aliases(target: Target) -> None:
     before = target.snapshot()
-    answer = await target.graphql(aliased_creates(target, MAX_ALIASES + 1))
-    assert answer.status_code == 400 and "aliases" in answer.text
+    over = DEFAULT_MAX_QUERY_COST // 12 + 1  # each create with its order costs 10 + 1 + 1
+    answer = await target.graphql(aliased_creates(target, over))
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
     assert target.snapshot() == before
+
+
+async def test_thirty_aliased_entity_listings_are_refused_by_cost(target: Target) -> None:
+    fields = " ".join(f'a{n}: orders(entityId: "e-{n}") {{ orderId }}' for n in range(30))
+    answer = await target.graphql(f"{{ {fields} }}")
+    assert answer.status_code == 400, answer.text
+    body = answer.json()
+    assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_COSTLY", "status": 400}
+    assert body["extensions"]["cost"]["requestedQueryCost"] == 30 * 51
 
 
 async def test_a_query_nested_too_deep_is_refused(target: Target) -> None:

@@ -42,6 +42,7 @@ CORPUS: list[tuple[str, dict[str, Any]]] = [
     (docs.DECLINE, {"orderId": "o-shapes"}),
     ("query Status($o: ID!) { order(orderId: $o) { status } }", {"o": "o-shapes"}),
     ("{ __typename }", {}),
+    ("query A { __typename } query B { __typename }", {}),  # needs its operationName
 ]
 # Client mistakes: unparsable, invalid, an unused variable, a mutation's missing variable.
 MISTAKES = [
@@ -51,7 +52,7 @@ MISTAKES = [
     "mutation($orderId: ID!) { declineOrder(orderId: $orderId) { errors { code } } }",
     "subscription { x }",
 ]
-OPERATION_NAMES = [None, "Status", "Nope", ""]
+OPERATION_NAMES = [None, "Status", "Nope", "", "A"]
 
 MISSING = object()  # a field left out of the request altogether
 
@@ -79,6 +80,10 @@ ACCEPTS = [
     "application/json",
     "application/graphql-response+json",
     "application/graphql-response+json, application/json;q=0.9",
+    "application/json, application/graphql-response+json",
+    "application/json;q=0.5, application/graphql-response+json",
+    "application/*",
+    "application/json;q=0",
     "*/*",
     "text/html",
     "multipart/mixed",
@@ -249,6 +254,17 @@ QUERY = "query Status($o: ID!) { order(orderId: $o) { status } }"
 @example(sent=post({"extensions": {"persistedQuery": {"version": 1, "sha256Hash": ["x"]}}}))
 @example(sent=post({"query": QUERY, "extensions": {"persistedQuery": {"version": 1}}}))
 @example(sent=Sent("GET", params={"extensions": '{"persistedQuery": 1}'}))
+# Several operations without operationName: a request error on both paths, in both types.
+@example(sent=post({"query": "query A { __typename } query B { __typename }"}))
+@example(
+    sent=post(
+        {"query": "query A { __typename } query B { __typename }"},
+        accept="application/graphql-response+json",
+    )
+)
+@example(sent=post({"query": "{"}, accept="application/graphql-response+json"))
+@example(sent=post({"query": QUERY}, accept="application/graphql-response+json"))
+@example(sent=post({"query": QUERY, "variables": {"o": "x"}}, accept="text/html"))
 def test_no_request_shape_gets_a_5xx_and_both_paths_answer_alike(
     clients: tuple[httpx.Client, httpx.Client], sent: Sent
 ) -> None:
@@ -259,6 +275,10 @@ def test_no_request_shape_gets_a_5xx_and_both_paths_answer_alike(
     assert prepared.status_code == generic.status_code, (sent, prepared.text, generic.text)
     if prepared.status_code >= 400:
         assert prepared.json() == generic.json(), sent
+    assert prepared.headers.get("content-type") == generic.headers.get("content-type"), sent
+    if prepared.headers.get("content-type") == "application/graphql-response+json":
+        assert prepared.status_code >= 400 or "data" in prepared.json(), sent
+        assert prepared.status_code < 400 or "data" not in prepared.json(), sent
     if sent.method in OTHER_METHODS:
         assert prepared.status_code == 405, sent
         assert prepared.headers["allow"] == "GET, POST"

@@ -1,6 +1,7 @@
-"""GraphQL document limits (schema/limits.py): depth, aliases and tokens are refused before
-anything runs, the schema's own queries and introspection pass, and the limits leave
-Strawberry's validation cache effective (the rule classes are the same on every request)."""
+"""GraphQL document limits (schema/limits.py, schema/cost.py): depth, cost and tokens are
+refused before anything runs, the schema's own queries and introspection pass, and the limits
+leave Strawberry's validation cache effective (the rule classes are the same on every
+request)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from graphql import get_introspection_query
 from strawberry.extensions import QueryDepthLimiter, ValidationCache
 
 from schema.build import build_schema
-from schema.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from schema.cost import DEFAULT_MAX_QUERY_COST
+from schema.limits import MAX_DEPTH, MAX_TOKENS
 from tests.support import unique
 
 SCHEMA = build_schema()
@@ -107,17 +109,54 @@ async def test_a_fragment_cycle_is_refused_without_recursing_forever() -> None:
     )
 
 
-def aliased(count: int) -> str:
-    return "{ " + " ".join(f"a{index}: __typename" for index in range(count)) + " }"
+def listings(count: int) -> str:
+    """`count` aliases of the entity listing: each costs 1 + 50 (SPEC §5's table)."""
+    fields = " ".join(f'a{n}: orders(entityId: "e") {{ orderId }}' for n in range(count))
+    return f"{{ {fields} }}"
 
 
-async def test_aliases_up_to_the_limit_run() -> None:
-    assert (await SCHEMA.execute(aliased(MAX_ALIASES))).errors is None
+async def test_aliases_cost_nothing_beyond_their_fields() -> None:
+    query = "{ " + " ".join(f"a{index}: __typename" for index in range(500)) + " }"
+    result = await SCHEMA.execute(query)
+    assert result.errors is None
+    assert result.extensions == {
+        "cost": {"requestedQueryCost": 0, "maximumAvailable": DEFAULT_MAX_QUERY_COST}
+    }
 
 
-async def test_one_alias_past_the_limit_is_refused_once() -> None:
-    found = messages(await SCHEMA.execute(aliased(MAX_ALIASES + 5)))
-    assert found == [f"the document has more than {MAX_ALIASES} aliases"]
+async def test_thirty_entity_listings_are_refused_by_their_cost_before_running(
+    validations: list[int],
+) -> None:
+    result = await SCHEMA.execute(listings(30))
+    [error] = result.errors or []
+    assert error.message == (
+        f"the query costs 1530; at most {DEFAULT_MAX_QUERY_COST} is allowed (SPEC §5)"
+    )
+    assert error.extensions == {"code": "QUERY_TOO_COSTLY", "status": 400}
+    assert result.data is None
+    assert result.extensions == {
+        "cost": {"requestedQueryCost": 1530, "maximumAvailable": DEFAULT_MAX_QUERY_COST}
+    }
+    await SCHEMA.execute(listings(30))
+    assert len(validations) == 1  # the refusal is cached with validation
+
+
+async def test_the_cost_rule_leaves_the_validation_cache_hitting(validations: list[int]) -> None:
+    query = f'query {unique("costed").replace("-", "_")} {{ order(orderId: "o") {{ status }} }}'
+    for _ in range(3):
+        await SCHEMA.execute(query)
+    assert len(validations) == 1
+
+
+async def test_a_smaller_limit_is_read_once_at_schema_build(validations: list[int]) -> None:
+    small = build_schema(max_query_cost=100)
+    ran = await small.execute(listings(1))  # runs (and fails for want of a store)
+    assert ran.extensions == {"cost": {"requestedQueryCost": 51, "maximumAvailable": 100}}
+    assert ran.errors and ran.errors[0].path == ["a0"]
+    for _ in range(2):
+        [error] = (await small.execute(listings(2))).errors or []
+        assert error.extensions == {"code": "QUERY_TOO_COSTLY", "status": 400}
+    assert len(validations) == 2
 
 
 async def test_a_document_over_the_token_limit_is_refused_while_parsing() -> None:

@@ -1,0 +1,99 @@
+"""The cost of operations (schema/cost.py, SPEC §5's table) on ordo's schema and on a probe
+schema with `first`: lists by their bound or `first`, a `first` variable by its value."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import parse
+
+from schema.build import build_schema
+from schema.cost import Cost, CostBook, document_costs
+from schema.served import ServedSchema
+
+SCHEMA = build_schema()
+
+
+def cost(query: str, schema: strawberry.Schema = SCHEMA) -> dict[str | None, Cost]:
+    return document_costs(schema._schema, parse(query))
+
+
+def test_the_table_prices_ordo_s_operations() -> None:
+    assert cost('{ order(orderId: "o") { orderId status } }')[None].fixed == 2
+    assert cost('{ orders(entityId: "e") { orderId } }')[None].fixed == 51
+    listing = '{ orders(entityId: "e") { orderId items { price } events { type } } }'
+    assert cost(listing)[None].fixed == 551
+    create = "mutation { createOrder { order { orderId promo { promoId } } errors { code } } }"
+    assert cost(create)[None].fixed == 18
+    assert (
+        cost('{ promo(promoId: "p") { a: used(userId: "u") b: used(userId: "v") } }')[None].fixed
+        == 4
+    )
+
+
+def test_each_operation_of_a_document_has_its_own_cost() -> None:
+    found = cost('query A { __typename } query B { orders(entityId: "e") { orderId } }')
+    assert {name: c.fixed for name, c in found.items()} == {"A": 0, "B": 51}
+
+
+def test_fragments_count_and_their_cycles_end() -> None:
+    query = """{ order(orderId: "o") { ...F type { ... on RentPayment { term } } } }
+    fragment F on Order { items { price } ...G } fragment G on Order { ...F }"""
+    assert cost(query)[None].fixed == 2 + 5 + 1
+
+
+def test_introspection_costs_its_root_fields_only() -> None:
+    assert cost("{ __schema { types { fields { name } } } }")[None].fixed == 2
+
+
+@strawberry.type
+class Thing:
+    name: str
+
+
+@strawberry.type
+class Page:
+    @strawberry.field
+    def nodes(self) -> list[Thing]:
+        return []
+
+
+@strawberry.type
+class Probe:
+    @strawberry.field
+    def things(self, first: int = 10) -> list[Thing]:
+        return []
+
+    @strawberry.field
+    def page(self, first: int | None = None) -> Page:
+        return Page()
+
+
+PROBE = strawberry.Schema(query=Probe)
+
+
+def test_a_list_with_first_is_sized_by_it() -> None:
+    assert cost("{ things(first: 3) { name } }", PROBE)[None].fixed == 1 + 3
+    assert cost("{ things { name } }", PROBE)[None].fixed == 1 + 10  # its default
+    assert cost("{ page(first: 7) { nodes { name } } }", PROBE)[None].fixed == 1 + 1 + 7
+
+
+def test_a_first_variable_is_sized_by_the_request() -> None:
+    [scaled] = cost("query($n: Int) { things(first: $n) { name } }", PROBE).values()
+    assert scaled.least == 1
+    assert scaled.of({"n": 40}) == 41
+    assert scaled.of({}) == 11  # unset: the argument's default
+    nested = cost("query($n: Int) { a: page(first: $n) { nodes { name } } }", PROBE)[None]
+    assert nested.of({"n": 4}) == 1 + 1 + 4
+
+
+async def test_a_first_variable_over_the_limit_is_refused_per_request() -> None:
+    served = ServedSchema(query=Probe)
+    served.costs = CostBook(served._schema, 50)
+    query = "query($n: Int) { things(first: $n) { name } }"
+    ran = await served.execute(query, {"n": 49})
+    assert ran.errors is None
+    assert ran.extensions == {"cost": {"requestedQueryCost": 50, "maximumAvailable": 50}}
+    refused = await served.execute(query, {"n": 50})
+    assert refused.data is None
+    [error] = refused.errors or []
+    assert error.extensions == {"code": "QUERY_TOO_COSTLY", "status": 400}
