@@ -124,7 +124,9 @@ async def test_a_persisted_hash_runs_its_plan_and_answers_as_the_generic_path(
     assert prepared.answers[1][1]["errors"][0]["message"] == "PersistedQueryNotFound"
     # On the real Redis the apps share the registry: the generic one found the document kept.
     assert prepared.named()[2:] == generic.named()[2:]
-    assert prepared.answers[-1] == (200, {"data": {"order": {"status": "OPEN"}}})
+    status, answer, *_ = prepared.answers[-1]
+    assert (status, answer["data"]) == (200, {"order": {"status": "OPEN"}})
+    assert answer["extensions"]["cost"]["requestedQueryCost"] == 2  # SPEC §5's weights
 
 
 GENERIC_ONLY = {
