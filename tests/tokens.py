@@ -18,7 +18,10 @@ ISSUER = "https://issuer.test"
 JWT_ENV = {"ORDO_JWT_SECRET": SECRET, "ORDO_JWT_AUDIENCE": AUDIENCE, "ORDO_JWT_ISSUER": ISSUER}
 
 
-def claims(sub: str, role: str | None = None, lifetime: float = 600, **more: Any) -> dict[str, Any]:
+# A day: tokens are also made at import, and a full suite run takes far longer than minutes.
+def claims(
+    sub: str, role: str | None = None, lifetime: float = 86_400, **more: Any
+) -> dict[str, Any]:
     made: dict[str, Any] = {"sub": sub, "aud": AUDIENCE, "iss": ISSUER}
     made["exp"] = int(time.time() + lifetime)
     if role is not None:
