@@ -46,8 +46,13 @@ class ServedSchema(strawberry.Schema):
         requested = None if cost is None else cost.of(variable_values)
         # A `first` given as a variable: this request's value decides (the validation rule,
         # cached, refused what costs too much whatever the variables).
-        if cost is not None and cost.scaled and (requested or 0) > self.costs.limit:
-            return self._refused(cost.of(variable_values))
+        if (
+            cost is not None
+            and cost.scaled
+            and requested is not None
+            and requested > self.costs.limit
+        ):
+            return self._refused(requested)
         result = await super().execute(
             query,
             variable_values,
