@@ -2,10 +2,14 @@
 -- Change an OPEN order: its type content, then cancel items, then add items (seed 003 order).
 -- Idempotent: cancelled items are skipped, identical present items are skipped.
 local order_key, events_key, items_key = KEYS[1], KEYS[2], KEYS[3]
+local listing_key, retired_key, retired_at_key = KEYS[4], KEYS[5], KEYS[6]
+local counts_key, seq_key = KEYS[7], KEYS[8]
 local order_id, expected_version, kind, type_json = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local updated_data, cancel_count, add_count = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
 local cancel_ids = slice(ARGV, 8, 7 + cancel_count)
 local items = item_args(ARGV, 8 + cancel_count, add_count)
+
+local listing = listing_of(listing_key, retired_key, retired_at_key, counts_key, seq_key)
 
 local order = redis.call('HMGET', order_key, 'status', 'kind', 'type')
 local status, current_kind, current_type = order[1], order[2], order[3]
@@ -50,5 +54,8 @@ for i, item in ipairs(items) do
   if not present[i] then
     add_item(items_key, events_key, item)
   end
+end
+if appended > 0 then
+  relist(listing, order_key, order_id, earliest_start(items_key), nil)
 end
 return order_reply(events_key)

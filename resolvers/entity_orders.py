@@ -17,8 +17,8 @@ from resolvers.keys import (
     entity_orders_key,
     events_key,
     items_create_keys,
-    order_keys,
-    order_promo_keys,
+    listed_order_keys,
+    listed_order_promo_keys,
 )
 from resolvers.metrics import measured
 from resolvers.orders import ensure_promo_exists, locate, read_order
@@ -134,7 +134,7 @@ async def update_order(
     version = "" if expected_version is None else str(expected_version)
     args: list[str | int] = [order_id, version, *_type_args(order_type)]
     args += [len(cancel_ids), len(add_items), *cancel_ids, *_item_args(add_items)]
-    reply = await store.run("update_order", order_keys(home, order_id), args)
+    reply = await store.run("update_order", listed_order_keys(home, order_id), args)
     return order_from_reply(order_id, reply, INPUT)
 
 
@@ -143,7 +143,7 @@ async def decline_order(store: Store, order_id: str) -> Order | None:
     """Unknown order: no error, no order (the seed names no failure of decline)."""
     check_id(order_id, ["orderId"])
     home = await locate(store, order_id)
-    reply = await store.run("decline_order", order_promo_keys(home, order_id), [order_id])
+    reply = await store.run("decline_order", listed_order_promo_keys(home, order_id), [order_id])
     return order_unless(Outcome.ABSENT, order_id, reply)
 
 
@@ -151,7 +151,7 @@ async def decline_order(store: Store, order_id: str) -> Order | None:
 async def restore_order(store: Store, order_id: str) -> Order:
     check_id(order_id, ["orderId"])
     home = await locate(store, order_id)
-    reply = await store.run("restore_order", order_promo_keys(home, order_id), [order_id])
+    reply = await store.run("restore_order", listed_order_promo_keys(home, order_id), [order_id])
     return order_from_reply(order_id, reply)
 
 

@@ -19,7 +19,11 @@ from resolvers.layouts import (
     FenceKeys,
     HomeClaimKeys,
     IdempotencyKeys,
+    IndexOrderKeys,
     ItemsCreateKeys,
+    ListedOrderKeys,
+    ListedOrderPromoKeys,
+    ListingKeys,
     OrderKeys,
     OrderPromoKeys,
     PromoCounterKeys,
@@ -99,7 +103,30 @@ def order_promo_keys(home: Home, order_id: str) -> OrderPromoKeys:
 
 def items_create_keys(home: Home, order_id: str) -> ItemsCreateKeys:
     fence = fence_key(home, order_id)
-    return ItemsCreateKeys(*order_keys(home, order_id), fence, *_home_promo_keys(home))
+    return ItemsCreateKeys(
+        *order_keys(home, order_id), fence, *_home_promo_keys(home), *listing_keys(home)
+    )
+
+
+def listing_keys(home: Home) -> ListingKeys:
+    """The home's listing of its entities' orders, by entity and place (lua/page_orders.lua).
+    Every home has these names; a home whose orders have no entity never writes them."""
+    head = _head(home.tag)
+    return ListingKeys(
+        f"{head}listing",
+        f"{head}listing-retired",
+        f"{head}listing-retired-at",
+        f"{head}listing-counts",
+        f"{head}listing-seq",
+    )
+
+
+def listed_order_keys(home: Home, order_id: str) -> ListedOrderKeys:
+    return ListedOrderKeys(*order_keys(home, order_id), *listing_keys(home))
+
+
+def listed_order_promo_keys(home: Home, order_id: str) -> ListedOrderPromoKeys:
+    return ListedOrderPromoKeys(*order_promo_keys(home, order_id), *listing_keys(home))
 
 
 def promo_counter_keys(promo_id: str) -> PromoCounterKeys:
@@ -131,6 +158,10 @@ def fence_keys(home: Home, order_id: str) -> FenceKeys:
 
 def entity_index_keys(entity_id: str) -> EntityIndexKeys:
     return EntityIndexKeys(entity_orders_key(entity_id), entity_claims_key(entity_id))
+
+
+def index_order_keys(entity_id: str) -> IndexOrderKeys:
+    return IndexOrderKeys(*entity_index_keys(entity_id), entity_homes_key(entity_id))
 
 
 def idempotency_keys(key: str) -> IdempotencyKeys:
@@ -170,6 +201,11 @@ def idempotency_key(key: str) -> str:
 def entity_orders_key(entity_id: str) -> str:
     """The entity's orders: order id -> home tag. Only the entity's own orders are read."""
     return _key(Home.of_entity(entity_id).tag, "orders")
+
+
+def entity_homes_key(entity_id: str) -> str:
+    """The homes the entity's orders live under (a set of tags; pages look in each)."""
+    return _key(Home.of_entity(entity_id).tag, "homes")
 
 
 def entity_claims_key(entity_id: str) -> str:
