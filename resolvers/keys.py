@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from resolvers.layouts import (
+    EntityHomesKeys,
     EntityIndexKeys,
     FenceKeys,
     HomeClaimKeys,
@@ -25,6 +26,7 @@ from resolvers.layouts import (
     ListedOrderPromoKeys,
     ListingKeys,
     OrderKeys,
+    OrderListingKeys,
     OrderPromoKeys,
     PromoCounterKeys,
     PromoKeys,
@@ -125,6 +127,10 @@ def listed_order_keys(home: Home, order_id: str) -> ListedOrderKeys:
     return ListedOrderKeys(*order_keys(home, order_id), *listing_keys(home))
 
 
+def order_listing_keys(home: Home, order_id: str) -> OrderListingKeys:
+    return OrderListingKeys(*order_keys(home, order_id), listing_keys(home).listing_key)
+
+
 def listed_order_promo_keys(home: Home, order_id: str) -> ListedOrderPromoKeys:
     return ListedOrderPromoKeys(*order_promo_keys(home, order_id), *listing_keys(home))
 
@@ -162,6 +168,10 @@ def entity_index_keys(entity_id: str) -> EntityIndexKeys:
 
 def index_order_keys(entity_id: str) -> IndexOrderKeys:
     return IndexOrderKeys(*entity_index_keys(entity_id), entity_homes_key(entity_id))
+
+
+def entity_homes_keys(entity_id: str) -> EntityHomesKeys:
+    return EntityHomesKeys(entity_homes_key(entity_id))
 
 
 def idempotency_keys(key: str) -> IdempotencyKeys:
@@ -236,6 +246,19 @@ def order_of_key(key: str) -> tuple[Home, str] | None:
     if parts is None or not parts[1].startswith("order:") or parts[1] == "order:":
         return None
     return Home(parts[0]), parts[1].removeprefix("order:")
+
+
+def entity_orders_key_pattern() -> str:
+    """A SCAN pattern for every entity's index of orders (`ordo reindex`)."""
+    return entity_orders_key("*")
+
+
+def entity_of_orders_key(key: str) -> str | None:
+    """The entity id of an entity's index key, None for any other key."""
+    parts = _tag_and_rest(key)
+    if parts is None or parts[1] != "orders" or not parts[0].startswith("e:"):
+        return None
+    return parts[0][2:] or None
 
 
 def promo_key_pattern() -> str:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 
 class OrderKeys(NamedTuple):
-    """An order's own keys (update_order, read_order_state)."""
+    """An order's own keys: its state hash, events and items (the parts of every order layout)."""
 
     order_key: str  # state hash
     events_key: str  # event stream
@@ -61,7 +61,7 @@ class ListingKeys(NamedTuple):
 
 
 class ListedOrderKeys(NamedTuple):
-    """update_order: an order's own keys and its home's listing."""
+    """update_order, list_order: an order's own keys and its home's listing."""
 
     order_key: str
     events_key: str
@@ -143,6 +143,21 @@ class IndexOrderKeys(NamedTuple):
     entity_homes_key: str
 
 
+class EntityHomesKeys(NamedTuple):
+    """add_entity_homes: the homes an entity's orders live under (`ordo reindex`)."""
+
+    entity_homes_key: str
+
+
+class OrderListingKeys(NamedTuple):
+    """read_order_state: an order's own keys and its home's listing, read by `ordo verify`."""
+
+    order_key: str
+    events_key: str
+    items_key: str
+    listing_key: str
+
+
 class IdempotencyKeys(NamedTuple):
     """claim_idempotency_key, release_idempotency_key."""
 
@@ -162,6 +177,7 @@ class RegistryKeys(NamedTuple):
 
 
 LAYOUTS: dict[str, type[tuple[str, ...]]] = {
+    "add_entity_homes": EntityHomesKeys,
     "cancel_order": OrderPromoKeys,
     "claim_idempotency_key": IdempotencyKeys,
     "claim_order_home": HomeClaimKeys,
@@ -176,7 +192,8 @@ LAYOUTS: dict[str, type[tuple[str, ...]]] = {
     "import_promo_usage": PromoUsageKeys,
     "page_orders": ListingKeys,
     "index_order": IndexOrderKeys,
-    "read_order_state": OrderKeys,
+    "list_order": ListedOrderKeys,
+    "read_order_state": OrderListingKeys,
     "read_promo_state": PromoKeys,
     "register_promo": RegistryKeys,
     "release_idempotency_key": IdempotencyKeys,
