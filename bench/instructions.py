@@ -49,6 +49,12 @@ GQL_ORDERS = (
     "query($entityId: ID!) { orders(entityId: $entityId) { orderId status total "
     "items { orderItemId price periodStartDate } } }"
 )
+GQL_PAGE = (
+    "query($entityId: ID!) { entityOrders(entityId: $entityId, first: 20) { totalCount "
+    "pageInfo { hasNextPage endCursor } edges { cursor node { id orderId status total "
+    "items { orderItemId price periodStartDate } } } } }"
+)
+PAGED = {"gql_page_50": 50, "gql_page_1000": 1000}  # a first page of 20 from so many orders
 FLOOR_MUTATION = "mutation($input: PingInput!) { ping(input: $input) { orderId status } }"
 Request = tuple[str, bytes]  # path, JSON body
 SUBJECTS = [
@@ -60,6 +66,7 @@ SUBJECTS = [
     "gql_order",
     "gql_order_hash",
     "gql_orders",
+    *PAGED,
 ]
 
 
@@ -95,7 +102,7 @@ async def _seed(store: Any, subject: str) -> list[str]:
     await promos.create_promo(store, "p1", 2_000_000_000, 2_000_000_000)
     one = PromoActivation("p1", "u0")
     await entity_orders.create_order_with_items(store, "one", "e0", RENT, items(5), one)
-    for n in range(50 if subject == "gql_orders" else 0):
+    for n in range(PAGED.get(subject, 50 if subject == "gql_orders" else 0)):
         await entity_orders.create_order_with_items(store, f"listed{n}", "e1", RENT, items(3))
     pool = POOL if subject == "gql_complete" else 0
     return [(await orders.create_order(store, _user(), "p1")).order_id for _ in range(pool)]
@@ -115,6 +122,7 @@ def _requests(pool: list[str]) -> dict[str, Callable[[], Request]]:
         "gql_order": lambda: _graphql(GQL_ORDER, {"orderId": "one"}),
         "gql_order_hash": _persisted(GQL_ORDER, {"orderId": "one"}),
         "gql_orders": lambda: _graphql(GQL_ORDERS, {"entityId": "e1"}),
+        **{name: lambda: _graphql(GQL_PAGE, {"entityId": "e1"}) for name in PAGED},
     }
 
 

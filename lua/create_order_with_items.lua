@@ -4,10 +4,14 @@
 -- 'fenced' when the home claim this create holds (its generation) was taken over since.
 local order_key, events_key, items_key, fence_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local promo_key, used_key, open_key, open_orders_key = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local listing_key, retired_key, retired_at_key = KEYS[9], KEYS[10], KEYS[11]
+local counts_key, seq_key = KEYS[12], KEYS[13]
 local order_id, entity_id, kind, type_json = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local promo_id, user_id, owner_id, created_data = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local generation = tonumber(ARGV[9])
 local items = item_args(ARGV, 11, tonumber(ARGV[10]))
+
+local listing = listing_of(listing_key, retired_key, retired_at_key, counts_key, seq_key)
 
 local function same_active_items()
   local active, count = item_entries(items_key), 0
@@ -64,4 +68,5 @@ end
 for _, item in ipairs(items) do
   add_item(items_key, events_key, item)
 end
+relist(listing, order_key, order_id, earliest_start(items_key), 'A')
 return order_reply(events_key)

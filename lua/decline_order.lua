@@ -3,7 +3,11 @@
 -- reservation. Any other state, or no order at all, is answered without change.
 local order_key, events_key = KEYS[1], KEYS[2]
 local promo_key, used_key, open_key, open_orders_key = KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local listing_key, retired_key, retired_at_key = KEYS[7], KEYS[8], KEYS[9]
+local counts_key, seq_key = KEYS[10], KEYS[11]
 local order_id, expected_owner = ARGV[1], ARGV[2] or ''  -- '': any owner (SPEC §9)
+
+local listing = listing_of(listing_key, retired_key, retired_at_key, counts_key, seq_key)
 
 local status, promo_id, user_id = order_state(order_key, expected_owner)
 if not status then
@@ -19,4 +23,5 @@ if promo_id ~= '' then
   release(promo_key, open_key, open_orders_key, events_key, promo_id, user_id, order_id,
     'declined')
 end
+relist(listing, order_key, order_id, nil, 'D')
 return order_reply(events_key)

@@ -2,7 +2,11 @@
 -- DECLINED -> OPEN; a promo order must reserve again, or it stays DECLINED.
 local order_key, events_key = KEYS[1], KEYS[2]
 local promo_key, used_key, open_key, open_orders_key = KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local listing_key, retired_key, retired_at_key = KEYS[7], KEYS[8], KEYS[9]
+local counts_key, seq_key = KEYS[10], KEYS[11]
 local order_id, expected_owner = ARGV[1], ARGV[2] or ''  -- '': any owner (SPEC §9)
+
+local listing = listing_of(listing_key, retired_key, retired_at_key, counts_key, seq_key)
 
 local status, promo_id, user_id = order_state(order_key, expected_owner)
 if not status then
@@ -26,4 +30,5 @@ append_event(events_key, 'ORDER_RESTORED', '{}')
 if promo_id ~= '' then
   reserve(promo_key, open_key, open_orders_key, events_key, promo_id, user_id, order_id)
 end
+relist(listing, order_key, order_id, nil, 'A')
 return order_reply(events_key)

@@ -2,11 +2,15 @@
 -- Change an OPEN order: its type content, then cancel items, then add items (seed 003 order).
 -- Idempotent: cancelled items are skipped, identical present items are skipped.
 local order_key, events_key, items_key = KEYS[1], KEYS[2], KEYS[3]
+local listing_key, retired_key, retired_at_key = KEYS[4], KEYS[5], KEYS[6]
+local counts_key, seq_key = KEYS[7], KEYS[8]
 local order_id, expected_owner, expected_version = ARGV[1], ARGV[2], ARGV[3]
 local kind, type_json, updated_data = ARGV[4], ARGV[5], ARGV[6]
 local cancel_count, add_count = tonumber(ARGV[7]), tonumber(ARGV[8])
 local cancel_ids = slice(ARGV, 9, 8 + cancel_count)
 local items = item_args(ARGV, 9 + cancel_count, add_count)
+
+local listing = listing_of(listing_key, retired_key, retired_at_key, counts_key, seq_key)
 
 local order = redis.call('HMGET', order_key, 'status', 'kind', 'type', 'ownerId')
 local status, current_kind, current_type = order[1], order[2], order[3]
@@ -51,5 +55,8 @@ for i, item in ipairs(items) do
   if not present[i] then
     add_item(items_key, events_key, item)
   end
+end
+if appended > 0 then
+  relist(listing, order_key, order_id, earliest_start(items_key), nil)
 end
 return order_reply(events_key)

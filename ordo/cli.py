@@ -13,6 +13,7 @@ import uvicorn
 
 from ordo.commands.admin import order_app, promo_app, user_app
 from ordo.commands.import_mongo import import_mongo
+from ordo.commands.reindex import reindex
 from ordo.commands.verify import verify
 from ordo.manifest import ManifestError, load_manifest
 
@@ -103,6 +104,7 @@ app.add_typer(user_app, name="user", no_args_is_help=True)
 app.add_typer(promo_app, name="promo", no_args_is_help=True)
 app.add_typer(order_app, name="order", no_args_is_help=True)
 app.command()(verify)
+app.command()(reindex)
 app.command("import-mongo")(import_mongo)
 
 

@@ -19,8 +19,8 @@ from resolvers.keys import (
     entity_orders_key,
     events_key,
     items_create_keys,
-    order_keys,
-    order_promo_keys,
+    listed_order_keys,
+    listed_order_promo_keys,
 )
 from resolvers.metrics import measured
 from resolvers.orders import change_args, created_data, ensure_promo_exists, locate, read_order
@@ -146,7 +146,7 @@ async def update_order(
     version = "" if expected_version is None else str(expected_version)
     args = [*change_args(order_id, caller), version, *_type_args(order_type)]
     args += [len(cancel_ids), len(add_items), *cancel_ids, *_item_args(add_items)]
-    reply = await store.run("update_order", order_keys(home, order_id), args)
+    reply = await store.run("update_order", listed_order_keys(home, order_id), args)
     return order_from_reply(order_id, reply, INPUT)
 
 
@@ -159,7 +159,7 @@ async def decline_order(
     check_id(order_id, ["orderId"])
     home = await locate(store, order_id)
     args = change_args(order_id, caller)
-    reply = await store.run("decline_order", order_promo_keys(home, order_id), args)
+    reply = await store.run("decline_order", listed_order_promo_keys(home, order_id), args)
     return order_unless(Outcome.ABSENT, order_id, reply)
 
 
@@ -168,7 +168,7 @@ async def restore_order(store: Store, order_id: str, caller: Caller = access.ANO
     check_id(order_id, ["orderId"])
     home = await locate(store, order_id)
     args = change_args(order_id, caller)
-    reply = await store.run("restore_order", order_promo_keys(home, order_id), args)
+    reply = await store.run("restore_order", listed_order_promo_keys(home, order_id), args)
     return order_from_reply(order_id, reply)
 
 

@@ -27,6 +27,7 @@ from resolvers.keys import (
     fence_keys,
     home_claim_keys,
     home_generation_key,
+    index_order_keys,
 )
 from resolvers.replies import Outcome, reply_of
 from resolvers.store import Call, Store
@@ -90,7 +91,7 @@ async def hold(store: Store, order_id: str, home: Home, stale: Claim | None = No
 
 async def index(store: Store, entity_id: str, order_id: str, held: Claim) -> None:
     raw = await store.run(
-        "index_order", entity_index_keys(entity_id), [order_id, held.home.tag, held.generation]
+        "index_order", index_order_keys(entity_id), [order_id, held.home.tag, held.generation]
     )
     reply_of(raw)  # STALE: a newer claim's entry is there, which stays
 

@@ -16,12 +16,18 @@ from dataclasses import dataclass
 
 from resolvers.layouts import (
     DocumentKeys,
+    EntityHomesKeys,
     EntityIndexKeys,
     FenceKeys,
     HomeClaimKeys,
     IdempotencyKeys,
+    IndexOrderKeys,
     ItemsCreateKeys,
+    ListedOrderKeys,
+    ListedOrderPromoKeys,
+    ListingKeys,
     OrderKeys,
+    OrderListingKeys,
     OrderPromoKeys,
     PromoCounterKeys,
     PromoKeys,
@@ -100,7 +106,34 @@ def order_promo_keys(home: Home, order_id: str) -> OrderPromoKeys:
 
 def items_create_keys(home: Home, order_id: str) -> ItemsCreateKeys:
     fence = fence_key(home, order_id)
-    return ItemsCreateKeys(*order_keys(home, order_id), fence, *_home_promo_keys(home))
+    return ItemsCreateKeys(
+        *order_keys(home, order_id), fence, *_home_promo_keys(home), *listing_keys(home)
+    )
+
+
+def listing_keys(home: Home) -> ListingKeys:
+    """The home's listing of its entities' orders, by entity and place (lua/page_orders.lua).
+    Every home has these names; a home whose orders have no entity never writes them."""
+    head = _head(home.tag)
+    return ListingKeys(
+        f"{head}listing",
+        f"{head}listing-retired",
+        f"{head}listing-retired-at",
+        f"{head}listing-counts",
+        f"{head}listing-seq",
+    )
+
+
+def listed_order_keys(home: Home, order_id: str) -> ListedOrderKeys:
+    return ListedOrderKeys(*order_keys(home, order_id), *listing_keys(home))
+
+
+def order_listing_keys(home: Home, order_id: str) -> OrderListingKeys:
+    return OrderListingKeys(*order_keys(home, order_id), listing_keys(home).listing_key)
+
+
+def listed_order_promo_keys(home: Home, order_id: str) -> ListedOrderPromoKeys:
+    return ListedOrderPromoKeys(*order_promo_keys(home, order_id), *listing_keys(home))
 
 
 def promo_counter_keys(promo_id: str) -> PromoCounterKeys:
@@ -132,6 +165,14 @@ def fence_keys(home: Home, order_id: str) -> FenceKeys:
 
 def entity_index_keys(entity_id: str) -> EntityIndexKeys:
     return EntityIndexKeys(entity_orders_key(entity_id), entity_claims_key(entity_id))
+
+
+def index_order_keys(entity_id: str) -> IndexOrderKeys:
+    return IndexOrderKeys(*entity_index_keys(entity_id), entity_homes_key(entity_id))
+
+
+def entity_homes_keys(entity_id: str) -> EntityHomesKeys:
+    return EntityHomesKeys(entity_homes_key(entity_id))
 
 
 def idempotency_keys(key: str) -> IdempotencyKeys:
@@ -179,6 +220,11 @@ def entity_orders_key(entity_id: str) -> str:
     return _key(Home.of_entity(entity_id).tag, "orders")
 
 
+def entity_homes_key(entity_id: str) -> str:
+    """The homes the entity's orders live under (a set of tags; pages look in each)."""
+    return _key(Home.of_entity(entity_id).tag, "homes")
+
+
 def entity_claims_key(entity_id: str) -> str:
     """Beside the entity's orders: order id -> "<claim generation> <written at, Unix seconds>"."""
     return _key(Home.of_entity(entity_id).tag, "order-claims")
@@ -207,6 +253,19 @@ def order_of_key(key: str) -> tuple[Home, str] | None:
     if parts is None or not parts[1].startswith("order:") or parts[1] == "order:":
         return None
     return Home(parts[0]), parts[1].removeprefix("order:")
+
+
+def entity_orders_key_pattern() -> str:
+    """A SCAN pattern for every entity's index of orders (`ordo reindex`)."""
+    return entity_orders_key("*")
+
+
+def entity_of_orders_key(key: str) -> str | None:
+    """The entity id of an entity's index key, None for any other key."""
+    parts = _tag_and_rest(key)
+    if parts is None or parts[1] != "orders" or not parts[0].startswith("e:"):
+        return None
+    return parts[0][2:] or None
 
 
 def promo_key_pattern() -> str:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 
 class OrderKeys(NamedTuple):
-    """An order's own keys (update_order, read_order_state)."""
+    """An order's own keys: its state hash, events and items (the parts of every order layout)."""
 
     order_key: str  # state hash
     events_key: str  # event stream
@@ -32,7 +32,8 @@ class OrderPromoKeys(NamedTuple):
 
 
 class ItemsCreateKeys(NamedTuple):
-    """create_order_with_items: the order, the fence of its home claim, its promo."""
+    """create_order_with_items: the order, the fence of its home claim, its promo, its home's
+    entity listing."""
 
     order_key: str
     events_key: str
@@ -42,6 +43,50 @@ class ItemsCreateKeys(NamedTuple):
     used_key: str
     open_key: str
     open_orders_key: str
+    listing_key: str
+    retired_key: str
+    retired_at_key: str
+    counts_key: str
+    seq_key: str
+
+
+class ListingKeys(NamedTuple):
+    """page_orders: a home's listing of its entities' orders (docs/decisions.md, "Pages")."""
+
+    listing_key: str  # sorted set of versions, by entity and place
+    retired_key: str  # retired version -> the listing sequence that ended it
+    retired_at_key: str  # retired versions by the time they ended (pruning)
+    counts_key: str  # current versions per entity, shown and declined
+    seq_key: str  # the home's listing sequence
+
+
+class ListedOrderKeys(NamedTuple):
+    """update_order, list_order: an order's own keys and its home's listing."""
+
+    order_key: str
+    events_key: str
+    items_key: str
+    listing_key: str
+    retired_key: str
+    retired_at_key: str
+    counts_key: str
+    seq_key: str
+
+
+class ListedOrderPromoKeys(NamedTuple):
+    """decline_order, restore_order: an order, its promo's counters, its home's listing."""
+
+    order_key: str
+    events_key: str
+    promo_key: str
+    used_key: str
+    open_key: str
+    open_orders_key: str
+    listing_key: str
+    retired_key: str
+    retired_at_key: str
+    counts_key: str
+    seq_key: str
 
 
 class PromoKeys(NamedTuple):
@@ -84,10 +129,33 @@ class FenceKeys(NamedTuple):
 
 
 class EntityIndexKeys(NamedTuple):
-    """index_order, unindex_order."""
+    """unindex_order."""
 
     entity_orders_key: str
     entity_claims_key: str
+
+
+class IndexOrderKeys(NamedTuple):
+    """index_order: the entity's index and the homes its orders live under."""
+
+    entity_orders_key: str
+    entity_claims_key: str
+    entity_homes_key: str
+
+
+class EntityHomesKeys(NamedTuple):
+    """add_entity_homes: the homes an entity's orders live under (`ordo reindex`)."""
+
+    entity_homes_key: str
+
+
+class OrderListingKeys(NamedTuple):
+    """read_order_state: an order's own keys and its home's listing, read by `ordo verify`."""
+
+    order_key: str
+    events_key: str
+    items_key: str
+    listing_key: str
 
 
 class IdempotencyKeys(NamedTuple):
@@ -116,6 +184,7 @@ class RegistryKeys(NamedTuple):
 
 
 LAYOUTS: dict[str, type[tuple[str, ...]]] = {
+    "add_entity_homes": EntityHomesKeys,
     "cancel_order": OrderPromoKeys,
     "claim_idempotency_key": IdempotencyKeys,
     "claim_order_home": HomeClaimKeys,
@@ -124,20 +193,22 @@ LAYOUTS: dict[str, type[tuple[str, ...]]] = {
     "create_order_with_items": ItemsCreateKeys,
     "create_promo": PromoCounterKeys,
     "create_user": UserKeys,
-    "decline_order": OrderPromoKeys,
+    "decline_order": ListedOrderPromoKeys,
     "expire_order": OrderPromoKeys,
     "fence_order_home": FenceKeys,
     "import_promo_usage": PromoUsageKeys,
-    "index_order": EntityIndexKeys,
+    "index_order": IndexOrderKeys,
+    "list_order": ListedOrderKeys,
+    "page_orders": ListingKeys,
     "read_document": DocumentKeys,
-    "read_order_state": OrderKeys,
+    "read_order_state": OrderListingKeys,
     "read_promo_state": PromoKeys,
     "register_document": DocumentKeys,
     "register_promo": RegistryKeys,
     "release_idempotency_key": IdempotencyKeys,
-    "restore_order": OrderPromoKeys,
+    "restore_order": ListedOrderPromoKeys,
     "unindex_order": EntityIndexKeys,
-    "update_order": OrderKeys,
+    "update_order": ListedOrderKeys,
     "update_promo": PromoCounterKeys,
 }
 

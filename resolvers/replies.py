@@ -25,14 +25,15 @@ class Outcome(StrEnum):
 
     OK = "ok"  # done; an order script's payload: the order's entries, how many it appended
     REFUSED = "refused"  # an error code and the field it names ('' for none)
-    ABSENT = "absent"  # decline_order: no such order; read_document: no such document
+    ABSENT = "absent"  # decline_order, list_order: no such order (here, of that entity);
+    # read_document: no such document
     SKIPPED = "skipped"  # expire_order: not OPEN, or not stale any more
     FENCED = "fenced"  # fence_order_home: fenced now; create_order_with_items: fenced since
     PRESENT = "present"  # fence_order_home: the order lives there, the claim must stay
     CLAIMED = "claimed"  # claim_idempotency_key: bound now (payload: the order id)
     EXISTING = "existing"  # claim_idempotency_key: bound earlier, same input (the order id)
     STALE = "stale"  # index_order: a newer claim's entry is there, kept
-    KEPT = "kept"  # unindex_order: written again since, kept
+    KEPT = "kept"  # unindex_order: written again since, kept; list_order: listed already
     DROPPED = "dropped"  # unindex_order: dropped
 
 

@@ -1,5 +1,7 @@
 """`ordo verify`: every order's stored state against its folded events, and every promo's
-counters against its OPEN orders (SPEC §2, §3.3). It only reads.
+counters against its OPEN orders (SPEC §2, §3.3), and every entity's order against the
+pages' listing of its home (its current version there, its home among the entity's). It only
+reads.
 
 Each order, and each promo with its OPEN orders, is read by one script (an atomic snapshot),
 so a change made while verify runs is not mistaken for a discrepancy: a promo's snapshot is
@@ -16,9 +18,10 @@ from typing import Any
 from domain.audit import PromoSnapshot, order_discrepancies, promo_discrepancies
 from resolvers.keys import (
     Home,
+    entity_homes_key,
     home_key,
     order_key_pattern,
-    order_keys,
+    order_listing_keys,
     order_of_key,
     promo_key_pattern,
     promo_of_key,
@@ -103,13 +106,30 @@ async def _verify_orders(
     seen: defaultdict[str, _PromoOrders],
 ) -> None:
     snapshots = await asyncio.gather(
-        *(store.run("read_order_state", order_keys(home, order_id), []) for home, order_id in batch)
+        *(
+            store.run("read_order_state", order_listing_keys(home, order_id), [])
+            for home, order_id in batch
+        )
     )
     recorded = await store.read_many([("GET", home_key(order_id)) for _, order_id in batch])
-    for (home, order_id), raw, tag in zip(batch, snapshots, recorded, strict=True):
-        state_fields, item_fields, entries = reply_of(raw).payload
+    states = [reply_of(raw).payload for raw in snapshots]
+    # Read after the states: index_order adds a home before any order is created under it.
+    homes = await store.read_many(
+        [
+            ("SISMEMBER", entity_homes_key(entity), home.tag)
+            for (home, _), (fields, *_) in zip(batch, states, strict=True)
+            if (entity := _pairs(fields).get("entityId"))
+        ]
+    )
+    shown = iter(homes)
+    for (home, order_id), payload, tag in zip(batch, states, recorded, strict=True):
+        state_fields, item_fields, entries, in_listing = payload
         state, items = _pairs(state_fields), _pairs(item_fields)
         problems = _home_discrepancies(home, order_id, state, tag)
+        if state.get("entityId") and not (int(next(shown)) and int(in_listing)):
+            problems.append(
+                f"is missing from entity {state['entityId']}'s page index (`ordo reindex`)"
+            )
         try:
             problems += order_discrepancies(order_from_entries(order_id, entries), state, items)
         except (ValueError, KeyError, TypeError) as error:

@@ -54,6 +54,11 @@ def _is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
     return type(value) not in _PLAIN and is_awaitable(value)
 
 
+def _is_leaf_value(value: Any) -> bool:
+    """A value complete() would hand to its leaf branch at once: not awaited, not raised."""
+    return type(value) in _PLAIN or not (_is_awaitable(value) or isinstance(value, Exception))
+
+
 class Rerun(Exception):
     """A query met an error: the generic path answers it instead."""
 
@@ -105,23 +110,31 @@ class Run:
         typename = shape.object_type.name
         data: dict[str, Any] = {}
         for step in shape.fields:
-            at = Path(path, step.key, typename)
             try:
                 if step.typename:
                     data[step.key] = typename
                     continue
                 if step.attribute is not None:
                     value = getattr(source, step.attribute)
+                    leaf = step.shape.leaf
+                    if leaf is not None and value is not None and _is_leaf_value(value):
+                        # complete's leaf branch, with no Path made (a Path is only read on
+                        # an error, and made then, below).
+                        data[step.key] = self.leaf(leaf, value)
+                        continue
+                    at = Path(path, step.key, typename)
                 elif step.basic:
+                    at = Path(path, step.key, typename)
                     value = step.definition.resolve(source, None)  # type: ignore[misc]
                 else:
+                    at = Path(path, step.key, typename)
                     value = self.resolve(step, source, at)
                 if _is_awaitable(value):
                     value = await value
                 completed = self.complete(step.shape, step, at, value)
                 data[step.key] = await completed if _is_awaitable(completed) else completed
             except Exception as raw:
-                data[step.key] = self.failed(raw, step, step.shape, at)
+                data[step.key] = self.failed(raw, step, step.shape, Path(path, step.key, typename))
         return data
 
     def resolve(self, step: Step, source: Any, at: Path) -> Any:

@@ -179,3 +179,72 @@ local function close_refusal(status, target)
   local code = status ~= target and not_open_code(status)
   return code and refused(code) or nil
 end
+
+-- The entity listing of a home (docs/decisions.md, "Pages of an entity's orders"): one sorted
+-- set of versions, all score 0, each member '<entity> <place> <orderId> <from> <A|D>' so
+-- ZRANGEBYLEX walks an entity's orders in SPEC order (place: the earliest active period start,
+-- '~' for none; fields separated by a space, below every id character). `from` is the home's
+-- listing sequence when the version began; a retired version keeps its member, with the
+-- sequence that ended it in `retired` and its time in `retired_at`, so a page read at an older
+-- sequence still finds each order where it was. `counts` holds the current versions per
+-- entity ('<entity>' shown, '<entity> D' declined).
+local LISTING_RETENTION = 4200 -- seconds a retired version is kept: cursors live 3600
+
+local function earliest_start(items_key)
+  local earliest = nil
+  for _, fp in pairs(item_entries(items_key)) do
+    local start = string.match(fp, '^[^|]*|[^|]*|([^|]*)')
+    if not earliest or start < earliest then
+      earliest = start
+    end
+  end
+  return earliest or '~'
+end
+
+local function count_field(entity_id, flag)
+  return flag == 'D' and entity_id .. ' D' or entity_id
+end
+
+-- Give the order a new version when its place or its declined flag changes (`place` nil:
+-- keep it). Only orders with an entity are listed.
+local function relist(listing, order_key, order_id, place, flag)
+  local entity_id, current = unpack(redis.call('HMGET', order_key, 'entityId', 'listed'))
+  if not entity_id or entity_id == '' then
+    return
+  end
+  local old_place, old_flag
+  if current then
+    old_place, old_flag = string.match(current, '^%S+ (%S+) %S+ %d+ (%a)$')
+  end
+  place, flag = place or old_place, flag or old_flag or 'A'
+  if not place then
+    return -- listed before listings existed, never since: left to a backfill
+  end
+  if place == old_place and flag == old_flag then
+    return
+  end
+  local sequence = redis.call('INCR', listing.seq)
+  if current then
+    redis.call('HSET', listing.retired, current, sequence)
+    redis.call('ZADD', listing.retired_at, redis.call('TIME')[1], current)
+    redis.call('HINCRBY', listing.counts, count_field(entity_id, old_flag), -1)
+  end
+  local member = table.concat({entity_id, place, order_id, sequence, flag}, ' ')
+  redis.call('ZADD', listing.listing, 0, member)
+  redis.call('HSET', order_key, 'listed', member)
+  redis.call('HINCRBY', listing.counts, count_field(entity_id, flag), 1)
+  -- A few expired versions go with each change: the sets stay bounded by recent changes.
+  local cutoff = tonumber(redis.call('TIME')[1]) - LISTING_RETENTION
+  for _, old in ipairs(redis.call('ZRANGEBYSCORE', listing.retired_at, '-inf', cutoff,
+      'LIMIT', 0, 4)) do
+    redis.call('ZREM', listing.listing, old)
+    redis.call('ZREM', listing.retired_at, old)
+    redis.call('HDEL', listing.retired, old)
+  end
+end
+
+local function listing_of(listing_key, retired_key, retired_at_key, counts_key, seq_key)
+  local listing = {listing = listing_key, retired = retired_key, retired_at = retired_at_key,
+    counts = counts_key, seq = seq_key}
+  return listing
+end

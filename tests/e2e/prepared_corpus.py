@@ -80,6 +80,17 @@ mutation($input: CreatePromoInput!, $u: ID!, $v: ID!) {
 DEFAULTS = """
 query($e: ID!, $inc: Boolean = true) { orders(entityId: $e, includeDeclined: $inc) { orderId } }
 """
+PAGE = """
+query($e: ID!, $first: Int, $after: String, $inc: Boolean) {
+  entityOrders(entityId: $e, first: $first, after: $after, includeDeclined: $inc) {
+    __typename totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id orderId status items { periodStartDate } } }
+  }
+}"""
+NODE = """
+query($id: ID!) { node(id: $id) { __typename id ... on Order { orderId status } } }
+"""
 MIXED = """
 mutation Make { createOrder { errors { code } } }
 query Read($o: ID!) { order(orderId: $o) { status } }
@@ -176,6 +187,20 @@ CASES: dict[str, list[Ask]] = {
         Ask(helpers.ORDER, {"orderId": "<d>"}),
         Ask(helpers.ORDERS, {"entityId": "<entity>"}),
         Ask(helpers.ORDERS, {"entityId": "<entity>", "includeDeclined": True}),
+    ],
+    "pages and global ids": [
+        *created("a", "b", "c"),
+        Ask(helpers.DECLINE, {"orderId": "<b>"}, times=1),
+        Ask(PAGE, {"e": "<entity>", "first": 2}),
+        Ask(PAGE, {"e": "<entity>", "first": 2, "inc": True}),
+        Ask(PAGE, {"e": "<entity>"}),
+        Ask(PAGE, {"e": "<nowhere>", "first": 5}),
+        Ask(PAGE, {"e": "<entity>", "first": 0}),
+        Ask(PAGE, {"e": "<entity>", "first": 101}),
+        Ask(PAGE, {"e": "<entity>", "first": 2, "after": "not a cursor"}),
+        Ask(PAGE, {"e": "bad id!"}),
+        Ask(NODE, {"id": "T3JkZXI6bm93aGVyZQ=="}),  # Order:nowhere
+        Ask(NODE, {"id": "%%%"}),
     ],
     "aliases, fragments and __typename": [
         *SETUP,

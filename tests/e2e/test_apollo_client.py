@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from tests.e2e.conftest import Api
-from tests.e2e.helpers import counters, user_and_promo
+from tests.e2e.helpers import counters, create, item, ok, user_and_promo
 from tests.node_clients import run_node
-from tests.support import OrdoServer
+from tests.support import OrdoServer, unique
 
 
 async def test_apollo_client_creates_reads_and_completes_a_promo_order(
@@ -34,3 +34,22 @@ async def test_apollo_client_creates_reads_and_completes_a_promo_order(
     )
     assert seen["missing"] == [{"code": "ORDER_NOT_FOUND", "status": 404}]
     assert await counters(api, promo) == (4, 0, 1)
+
+
+async def test_apollo_cache_normalises_orders_by_their_global_id_without_type_policies(
+    server: OrdoServer, api: Api
+) -> None:
+    entity_id = unique("e")
+    order_ids = [unique("o") for _ in range(3)]
+    for order_id in order_ids:
+        ok(await create(api, order_id, entity_id, [item("a")]))
+    seen = await asyncio.to_thread(run_node, "apollo_cache.mjs", server.url, entity_id, *order_ids)
+
+    assert sorted(seen["keys"]) == sorted(["ROOT_QUERY", *(f"Order:{id}" for id in seen["ids"])])
+    for global_id, order_id in zip(seen["ids"], sorted(order_ids), strict=True):
+        entry = seen["orders"][f"Order:{global_id}"]
+        # One entry holds what all three queries read of the order.
+        assert entry["orderId"] == order_id and entry["status"] == "OPEN"
+        assert (entry["total"], entry["version"]) == ("100.00", 2)
+    edges = next(v for k, v in seen["root"].items() if k.startswith("entityOrders"))["edges"]
+    assert [edge["node"] for edge in edges] == [{"__ref": f"Order:{id}"} for id in seen["ids"]]

@@ -98,6 +98,7 @@ async def test_verify_lists_each_discrepancy_made_by_hand_and_exits_non_zero(
             "its events say 'A|svc-rent|100|2026-01-01|'",
             f"order {made.plain}: is stored under {{o:{made.plain}}} but belongs under {{e:e-1}}",
             f"order {made.plain}: entityId is 'e-1' but its events say ''",
+            f"order {made.plain}: is missing from entity e-1's page index (`ordo reindex`)",
             f"order {odd.open}: its events cannot be folded: ValueError(\"'NO_SUCH_EVENT' is not a "
             'valid EventType")',
             f"promo {p}: lockedCount is 4 but 2 of its orders are OPEN",
@@ -109,5 +110,5 @@ async def test_verify_lists_each_discrepancy_made_by_hand_and_exits_non_zero(
             "but 3 OPEN orders are theirs",
         ]
     )
-    assert lines[-1] == f"checked {2 * made.orders} orders and 2 promos: 11 discrepancies"
+    assert lines[-1] == f"checked {2 * made.orders} orders and 2 promos: 12 discrepancies"
     assert status == 1

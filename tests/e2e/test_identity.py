@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -242,6 +243,86 @@ async def test_a_customers_listing_shows_only_its_own_orders(api: Api) -> None:
     assert await listed(owner) == {mine}
     assert await listed(other) == {theirs}
     assert await listed(SERVICE) == {mine, theirs, nobodys}
+
+
+ENTITY_PAGE = """
+query($entityId: ID!, $after: String) {
+  entityOrders(entityId: $entityId, first: 2, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { orderId ownerId } }
+  }
+}"""
+NODE = "query($id: ID!) { node(id: $id) { id ... on Order { orderId ownerId status } } }"
+
+
+def global_id(order_id: str) -> str:
+    return base64.b64encode(f"Order:{order_id}".encode()).decode()
+
+
+async def test_a_customers_entity_orders_pages_show_only_its_own_orders(api: Api) -> None:
+    """entityOrders filters as `orders` does (access.may_see), page after page."""
+    owner_id, owner = customer()
+    _, other = customer()
+    entity = unique("e")
+    mine = [unique("o") for _ in range(3)]
+    theirs, nobodys = unique("o"), unique("o")
+    made = [(o, owner) for o in mine] + [(theirs, other), (nobodys, SERVICE)]
+    for order_id, token in made:
+        ok(
+            await payload(
+                api,
+                "createOrderWithItems",
+                helpers.CREATE,
+                with_items(order_id, entity, None),
+                token,
+            )
+        )
+
+    async def walked(token: str) -> list[dict[str, Any]]:
+        nodes: list[dict[str, Any]] = []
+        after = None
+        while True:
+            variables = {"entityId": entity, "after": after}
+            page = await payload(api, "entityOrders", ENTITY_PAGE, variables, token)
+            nodes += [edge["node"] for edge in page["edges"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                return nodes
+            after = page["pageInfo"]["endCursor"]
+
+    seen = await walked(owner)
+    assert sorted(node["orderId"] for node in seen) == sorted(mine)
+    assert {node["ownerId"] for node in seen} == {owner_id}
+    assert [node["orderId"] for node in await walked(other)] == [theirs]
+    everyone = {node["orderId"] for node in await walked(SERVICE)}
+    assert everyone == {*mine, theirs, nobodys}
+
+
+async def test_node_of_another_owners_order_is_null_and_not_found_as_a_missing_one(
+    api: Api,
+) -> None:
+    """node(id) applies `order`'s access rules: hidden reads exactly as missing."""
+    owner_id, owner = customer()
+    _, other = customer()
+    order_id = ok(await create(api, owner))["orderId"]
+    nobodys = ok(await create(api, SERVICE))["orderId"]
+    missing = unique("o")
+    hidden = await ask(api, NODE, {"id": global_id(order_id)}, other)
+    absent = await ask(api, NODE, {"id": global_id(missing)}, other)
+    assert hidden["data"] == {"node": None}
+    assert top_level_error(hidden, "node") == ("ORDER_NOT_FOUND", 404)
+    assert top_level_error(absent, "node") == ("ORDER_NOT_FOUND", 404)
+    unowned = await ask(api, NODE, {"id": global_id(nobodys)}, other)
+    assert unowned["data"] == {"node": None}
+    assert top_level_error(unowned, "node") == ("ORDER_NOT_FOUND", 404)
+    seen = await ask(api, NODE, {"id": global_id(order_id)}, owner)
+    assert seen["data"]["node"] == {
+        "id": global_id(order_id),
+        "orderId": order_id,
+        "ownerId": owner_id,
+        "status": "OPEN",
+    }
+    by_service = await ask(api, NODE, {"id": global_id(order_id)}, SERVICE)
+    assert by_service["data"]["node"]["orderId"] == order_id
 
 
 async def test_an_idempotency_key_answers_only_the_customer_that_used_it(api: Api) -> None:
