@@ -10,6 +10,7 @@ subscriptions) raise Unsupported and are never compiled.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -54,6 +55,7 @@ class Shape:
     object_type: GraphQLObjectType | None = None
     union: GraphQLUnionType | None = None  # its members' shapes by type name in `members`
     members: dict[str, Shape] = field(default_factory=dict)
+    sync: bool = False  # completed without awaiting: no resolver below it is async
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,7 @@ class Step:
     attribute: str | None = None  # a basic field read with getattr, as Strawberry's default
     typename: bool = False  # __typename
     call: FastCall | None = None  # the resolver, arguments converted by schema/arguments.py
+    sync: bool = False  # resolved and completed without awaiting anything
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,17 @@ def _attribute(definition: GraphQLField) -> str | None:
     return None
 
 
+def _plain_resolver(definition: GraphQLField) -> bool:
+    """A resolver that answers its value, not an awaitable: a plain `def` of a non-root type
+    (root fields are `async def`; a plain `def` answering a coroutine would be a mistake
+    that schema/prepared.py reports rather than awaits)."""
+    field = (definition.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if not isinstance(field, StrawberryField) or field.base_resolver is None:
+        return False
+    function = field.base_resolver.wrapped_func
+    return not (inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function))
+
+
 @dataclass
 class _Compiler:
     schema: GraphQLSchema
@@ -128,9 +142,10 @@ class _Compiler:
         nullable = not isinstance(type_, GraphQLNonNull)
         inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
         if isinstance(inner, GraphQLList):
-            return Shape(nullable, item=self.shape(inner.of_type, node))
+            item = self.shape(inner.of_type, node)
+            return Shape(nullable, item=item, sync=item.sync)
         if is_leaf_type(inner):
-            return Shape(nullable, leaf=inner)
+            return Shape(nullable, leaf=inner, sync=True)
         sets = [node.selection_set] if node.selection_set else []
         if isinstance(inner, GraphQLObjectType):
             return self.object_shape(inner, sets, nullable)
@@ -148,13 +163,16 @@ class _Compiler:
             if key in steps:
                 raise Unsupported("repeated response key")
             steps[key] = self.step(object_type, node, key)
-        return Shape(nullable, fields=tuple(steps.values()), object_type=object_type)
+        fields = tuple(steps.values())
+        sync = all(step.sync for step in fields)
+        return Shape(nullable, fields=fields, object_type=object_type, sync=sync)
 
     def step(self, parent: GraphQLObjectType, node: FieldNode, key: str) -> Step:
         name = node.name.value
         if name == "__typename":
             field = GraphQLField(parent)
-            return Step(key, node, field, parent, Shape(False), basic=True, typename=True)
+            shape = Shape(False, sync=True)
+            return Step(key, node, field, parent, shape, basic=True, typename=True, sync=True)
         definition = parent.fields.get(name)
         if definition is None:  # __schema and __type: introspection runs the generic path
             raise Unsupported(f"field {name}")
@@ -162,8 +180,12 @@ class _Compiler:
             raise Unsupported(f"field {name} without a resolver")
         shape = self.shape(definition.type, node)
         if getattr(definition.resolve, "_is_default", False) and not definition.args:
-            return Step(key, node, definition, parent, shape, True, _attribute(definition))
-        return Step(key, node, definition, parent, shape, False, call=self.calls(definition))
+            attribute = _attribute(definition)
+            sync = shape.sync and attribute is not None
+            return Step(key, node, definition, parent, shape, True, attribute, sync=sync)
+        call = self.calls(definition)
+        sync = shape.sync and call is not None and _plain_resolver(definition)
+        return Step(key, node, definition, parent, shape, False, call=call, sync=sync)
 
     def collect(
         self, object_type: GraphQLObjectType, sets: list[SelectionSetNode]

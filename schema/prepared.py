@@ -59,6 +59,12 @@ def _is_leaf_value(value: Any) -> bool:
     return type(value) in _PLAIN or not (_is_awaitable(value) or isinstance(value, Exception))
 
 
+def _discard(value: Awaitable[Any]) -> None:
+    close = getattr(value, "close", None)  # a coroutine never awaited would warn
+    if close is not None:
+        close()
+
+
 class Rerun(Exception):
     """A query met an error: the generic path answers it instead."""
 
@@ -131,11 +137,72 @@ class Run:
                     value = self.resolve(step, source, at)
                 if _is_awaitable(value):
                     value = await value
+                if step.shape.sync:  # no coroutine per object and list below this field
+                    data[step.key] = self.complete_sync(step.shape, step, at, value)
+                    continue
                 completed = self.complete(step.shape, step, at, value)
                 data[step.key] = await completed if _is_awaitable(completed) else completed
             except Exception as raw:
                 data[step.key] = self.failed(raw, step, step.shape, Path(path, step.key, typename))
         return data
+
+    def object_sync(self, shape: Shape, source: Any, path: Path | None) -> dict[str, Any]:
+        """`object` for a shape whose fields all resolve without awaiting (Shape.sync)."""
+        assert shape.object_type is not None
+        typename = shape.object_type.name
+        data: dict[str, Any] = {}
+        for step in shape.fields:
+            try:
+                if step.typename:
+                    data[step.key] = typename
+                    continue
+                if step.attribute is not None:
+                    value = getattr(source, step.attribute)
+                    leaf = step.shape.leaf
+                    if leaf is not None and value is not None and _is_leaf_value(value):
+                        data[step.key] = self.leaf(leaf, value)
+                        continue
+                    at = Path(path, step.key, typename)
+                else:
+                    at = Path(path, step.key, typename)
+                    value = self.resolve(step, source, at)
+                if _is_awaitable(value):
+                    _discard(value)
+                    raise TypeError(f"{step.parent}.{step.node.name.value} answered an awaitable")
+                data[step.key] = self.complete_sync(step.shape, step, at, value)
+            except Exception as raw:
+                data[step.key] = self.failed(raw, step, step.shape, Path(path, step.key, typename))
+        return data
+
+    def complete_sync(self, shape: Shape, step: Step, at: Path, value: Any) -> Any:
+        if isinstance(value, Exception):
+            raise value
+        if value is None:
+            if shape.nullable:
+                return None
+            raise TypeError(
+                f"Cannot return null for non-nullable field {step.parent}.{step.node.name.value}."
+            )
+        if shape.leaf is not None:
+            return self.leaf(shape.leaf, value)
+        if shape.item is not None:
+            return self.items_sync(shape.item, step, at, value)
+        return self.object_sync(shape, value, at)
+
+    def items_sync(self, item: Shape, step: Step, at: Path, value: Any) -> list[Any]:
+        if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+            raise GraphQLError(
+                "Expected Iterable, but did not find one for field"
+                f" '{step.parent}.{step.node.name.value}'."
+            )
+        completed = []
+        for index, entry in enumerate(value):
+            here = Path(at, index, None)
+            try:
+                completed.append(self.complete_sync(item, step, here, entry))
+            except Exception as raw:
+                completed.append(self.failed(raw, step, item, here))
+        return completed
 
     def resolve(self, step: Step, source: Any, at: Path) -> Any:
         arguments = (
