@@ -2,11 +2,12 @@
 -- One home's part of a page of an entity's orders: up to `count` orders after the cursor's
 -- place, as the listing stood at sequence `watermark` ('' on a first page: now), with the
 -- sequence read, the time, and the entity's shown and declined counts (exact at `watermark`
--- only on a first page, which is when they are read). Reads only.
+-- only on a first page, which is when they are read), and with `with_homes` the entity's
+-- homes (asked of the entity's own home on a first page). Reads only.
 local listing_key, retired_key, retired_at_key = KEYS[1], KEYS[2], KEYS[3]
-local counts_key, seq_key = KEYS[4], KEYS[5]
+local counts_key, seq_key, homes_key = KEYS[4], KEYS[5], KEYS[6]
 local entity_id, watermark, after = ARGV[1], ARGV[2], ARGV[3]
-local count, with_declined = tonumber(ARGV[4]), ARGV[5] == '1'
+local count, with_declined, with_homes = tonumber(ARGV[4]), ARGV[5] == '1', ARGV[6] == '1'
 
 local sequence = tonumber(watermark ~= '' and watermark or redis.call('GET', seq_key) or '0')
 local low = after == '' and '[' .. entity_id .. ' ' or '(' .. entity_id .. ' ' .. after .. '!'
@@ -33,5 +34,6 @@ while #found < 2 * count do
   offset = offset + batch
 end
 local shown, declined = unpack(redis.call('HMGET', counts_key, entity_id, entity_id .. ' D'))
+local homes = with_homes and redis.call('SMEMBERS', homes_key) or {}
 return ok(sequence, redis.call('TIME')[1], tonumber(shown or '0'), tonumber(declined or '0'),
-  unpack(found))
+  homes, unpack(found))

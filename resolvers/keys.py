@@ -29,6 +29,7 @@ from resolvers.layouts import (
     OrderKeys,
     OrderListingKeys,
     OrderPromoKeys,
+    PageKeys,
     PromoCounterKeys,
     PromoKeys,
     PromoUsageKeys,
@@ -122,6 +123,13 @@ def listing_keys(home: Home) -> ListingKeys:
         f"{head}listing-counts",
         f"{head}listing-seq",
     )
+
+
+def page_keys(home: Home, entity_id: str) -> PageKeys:
+    """page_orders' keys: the home's listing and, under the entity's own home, its homes."""
+    own = home == Home.of_entity(entity_id)
+    homes = entity_homes_key(entity_id) if own else _key(home.tag, "homes")
+    return PageKeys(*listing_keys(home), homes)
 
 
 def listed_order_keys(home: Home, order_id: str) -> ListedOrderKeys:

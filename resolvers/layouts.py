@@ -60,6 +60,18 @@ class ListingKeys(NamedTuple):
     seq_key: str  # the home's listing sequence
 
 
+class PageKeys(NamedTuple):
+    """page_orders: a home's listing, and the entity's set of homes (read on a first page, from
+    the entity's own home: the same slot, so the first page needs one script less)."""
+
+    listing_key: str
+    retired_key: str
+    retired_at_key: str
+    counts_key: str
+    seq_key: str
+    homes_key: str  # the entity's homes; under another home a placeholder, never read
+
+
 class ListedOrderKeys(NamedTuple):
     """update_order, list_order: an order's own keys and its home's listing."""
 
@@ -199,7 +211,7 @@ LAYOUTS: dict[str, type[tuple[str, ...]]] = {
     "import_promo_usage": PromoUsageKeys,
     "index_order": IndexOrderKeys,
     "list_order": ListedOrderKeys,
-    "page_orders": ListingKeys,
+    "page_orders": PageKeys,
     "read_document": DocumentKeys,
     "read_order_state": OrderListingKeys,
     "read_promo_state": PromoKeys,

@@ -19,7 +19,7 @@ from domain.order import Order
 from domain.validation import check_id, invalid
 from resolvers import cursors
 from resolvers.cursors import Position, Snapshot
-from resolvers.keys import Home, entity_homes_key, events_key, listing_keys
+from resolvers.keys import Home, events_key, page_keys
 from resolvers.metrics import measured
 from resolvers.replies import order_from_entries, reply_of
 from resolvers.store import Store
@@ -97,35 +97,45 @@ async def _parts(
     position: Position | None,
     include_declined: bool,
 ) -> list[_Part]:
-    if snapshot is None:
-        listed = await store.read("SMEMBERS", entity_homes_key(entity_id))
-        tags = {Home.of_entity(entity_id).tag, *listed}
-        watermarks = [(tag, "") for tag in sorted(tags)]
-    else:
-        watermarks = [(tag, str(sequence)) for tag, sequence in snapshot.watermarks]
-    after = f"{position.place} {position.order_id}" if position else ""
-    declined = "1" if include_declined else ""
-    raws = await asyncio.gather(
-        *(
-            store.run(
-                "page_orders",
-                listing_keys(Home(tag)),
-                [entity_id, mark, after, count, declined],
-            )
-            for tag, mark in watermarks
+    ask = _Ask(store, entity_id, count, position, include_declined)
+    if snapshot is not None:
+        return await asyncio.gather(
+            *(ask.part(tag, str(mark)) for tag, mark in snapshot.watermarks)
         )
-    )
-    return [
-        _part(Home(tag), raw, include_declined)
-        for (tag, _), raw in zip(watermarks, raws, strict=True)
-    ]
+    # A first page: the entity's own home answers its part and the entity's other homes.
+    own_tag = Home.of_entity(entity_id).tag
+    own, homes = await ask.part_and_homes(own_tag)
+    others = await asyncio.gather(*(ask.part(tag, "") for tag in sorted(homes - {own_tag})))
+    return sorted([own, *others], key=lambda part: part.home.tag)
 
 
-def _part(home: Home, raw: list[object], include_declined: bool) -> _Part:
-    sequence, now, shown, declined, *flat = reply_of(raw).payload
-    positions = [Position(str(flat[i]), str(flat[i + 1])) for i in range(0, len(flat), 2)]
-    count = int(shown) + (int(declined) if include_declined else 0)
-    return _Part(home, int(sequence), int(now), count, positions)
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """One page's question to each home (lua/page_orders.lua)."""
+
+    store: Store
+    entity_id: str
+    count: int
+    position: Position | None
+    include_declined: bool
+
+    async def part(self, tag: str, watermark: str) -> _Part:
+        return (await self._run(tag, watermark, with_homes=False))[0]
+
+    async def part_and_homes(self, tag: str) -> tuple[_Part, set[str]]:
+        return await self._run(tag, "", with_homes=True)
+
+    async def _run(self, tag: str, watermark: str, *, with_homes: bool) -> tuple[_Part, set[str]]:
+        home, position = Home(tag), self.position
+        after = f"{position.place} {position.order_id}" if position else ""
+        declined, homes_too = ("1" if flag else "" for flag in (self.include_declined, with_homes))
+        args: list[str | int] = [self.entity_id, watermark, after, self.count, declined, homes_too]
+        raw = await self.store.run("page_orders", page_keys(home, self.entity_id), args)
+        sequence, now, shown, declined, homes, *flat = reply_of(raw).payload
+        positions = [Position(str(flat[i]), str(flat[i + 1])) for i in range(0, len(flat), 2)]
+        count = int(shown) + (int(declined) if self.include_declined else 0)
+        part = _Part(home, int(sequence), int(now), count, positions)
+        return part, {str(tag) for tag in homes}
 
 
 def _snapshot_of(entity_id: str, include_declined: bool, parts: list[_Part]) -> Snapshot:
