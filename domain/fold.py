@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from domain.codec import item_from_json, type_from_json
 from domain.events import Event, EventType
@@ -24,10 +25,28 @@ def fold(order_id: str, events: Iterable[Event]) -> Order | None:
             order = _created(order_id, event)
         else:
             _apply(order, event)
-        order.events.append(event)
-        order.version += 1
-        order.updated_at = event.at
+        _recorded(order, event)
     return order
+
+
+def extended(order: Order, events: Iterable[Event]) -> Order:
+    """The order after its next events. `order` itself is left as it was: others may hold it."""
+    later = replace(
+        order,
+        items=list(order.items),
+        cancelled_items=list(order.cancelled_items),
+        events=list(order.events),
+    )
+    for event in events:
+        _apply(later, event)
+        _recorded(later, event)
+    return later
+
+
+def _recorded(order: Order, event: Event) -> None:
+    order.events.append(event)
+    order.version += 1
+    order.updated_at = event.at
 
 
 def _created(order_id: str, event: Event) -> Order:

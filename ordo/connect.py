@@ -15,6 +15,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
 from ordo.settings import Settings
+from resolvers.folded import FoldedOrders
 from resolvers.store import ClusterStore, Durability, EmbeddedStore, SingleStore, Store
 
 log = structlog.get_logger("ordo")
@@ -103,6 +104,12 @@ def _durability(settings: Settings) -> Durability:
 
 def connect(settings: Settings) -> Store:
     """The backend the URL names (none: the embedded store)."""
+    store = _backend(settings)
+    store.folded = FoldedOrders(settings.folded_orders)
+    return store
+
+
+def _backend(settings: Settings) -> Store:
     if settings.embedded:
         if settings.redis_wait_replicas:
             log.warning("ORDO_REDIS_WAIT_REPLICAS is ignored: the embedded store has no replicas")

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from resolvers.folded import DEFAULT_SIZE as DEFAULT_FOLDED
 from schema.cost import DEFAULT_MAX_QUERY_COST
 
 _FALSE = {"0", "false", "no", "off"}
@@ -40,6 +41,7 @@ class Settings:
     jwt_jwks_cooldown: float = 30.0  # the least seconds between two reloads of the JWKS
     rest_require_service_token: bool = False
     max_query_cost: int = DEFAULT_MAX_QUERY_COST  # the most a GraphQL operation may cost
+    folded_orders: int = DEFAULT_FOLDED  # orders a process keeps folded (resolvers/folded.py)
 
     @property
     def embedded(self) -> bool:
@@ -83,6 +85,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         rest_require_service_token=env.get("ORDO_REST_REQUIRE_SERVICE_TOKEN", "false").lower()
         in _TRUE,
         max_query_cost=int(env.get("ORDO_MAX_QUERY_COST", str(DEFAULT_MAX_QUERY_COST))),
+        folded_orders=max(0, int(env.get("ORDO_FOLDED_ORDERS", str(DEFAULT_FOLDED)))),
     )
 
 

@@ -14,17 +14,17 @@ from domain.errors import ErrorCode, OrdoError, not_open_code
 from domain.order import Order, OrderItem, OrderStatus, OrderType, PromoActivation
 from domain.validation import check_count, check_id, check_ids, invalid, parse_items, parse_type
 from resolvers import homes
+from resolvers.folded import read_orders
 from resolvers.keys import (
     Home,
     entity_orders_key,
-    events_key,
     items_create_keys,
     listed_order_keys,
     listed_order_promo_keys,
 )
 from resolvers.metrics import measured
 from resolvers.orders import change_args, created_data, ensure_promo_exists, locate, read_order
-from resolvers.replies import Outcome, order_from_entries, order_from_reply, order_unless
+from resolvers.replies import Outcome, order_from_reply, order_unless
 from resolvers.store import Store
 from resolvers.users import ensure_user_known
 
@@ -189,14 +189,8 @@ async def list_orders(
     check_id(entity_id, ["entityId"])
     listed = await store.read("HGETALL", entity_orders_key(entity_id))
     ids = list(listed)
-    replies = await store.read_many(
-        [("XRANGE", events_key(Home(listed[order_id]), order_id), "-", "+") for order_id in ids],
-        raw=True,
-    )
-    found = {
-        order_id: order_from_entries(order_id, entries)
-        for order_id, entries in zip(ids, replies, strict=True)
-    }
+    read = await read_orders(store, [(order_id, Home(listed[order_id])) for order_id in ids])
+    found = dict(zip(ids, read, strict=True))
     # An entry is trusted only if the order's own events name this entity (SPEC: index first);
     # one that provably never will is dropped.
     missing = {order_id: Home(listed[order_id]) for order_id, o in found.items() if o is None}

@@ -13,9 +13,10 @@ from domain.errors import ErrorCode, OrdoError
 from domain.order import Order, PromoActivation
 from domain.validation import check_id, invalid
 from resolvers import homes, idempotency
-from resolvers.keys import Home, events_key, home_key, order_promo_keys, promo_keys
+from resolvers.folded import read_orders
+from resolvers.keys import Home, home_key, order_promo_keys, promo_keys
 from resolvers.metrics import measured
-from resolvers.replies import Raw, order_from_entries, order_from_reply, order_id_from_reply
+from resolvers.replies import Raw, order_from_reply, order_id_from_reply
 from resolvers.store import Call, Store
 from resolvers.users import ensure_user_known
 
@@ -166,8 +167,8 @@ async def locate(store: Store, order_id: str) -> Home:
 
 
 async def read_order(store: Store, order_id: str, home: Home) -> Order | None:
-    entries = await store.read("XRANGE", events_key(home, order_id), "-", "+")
-    return order_from_entries(order_id, entries)
+    (order,) = await read_orders(store, [(order_id, home)])
+    return order
 
 
 async def find_order(store: Store, order_id: str) -> Order | None:

@@ -19,9 +19,10 @@ from domain.order import Order
 from domain.validation import check_id, invalid
 from resolvers import cursors
 from resolvers.cursors import Position, Snapshot
-from resolvers.keys import Home, events_key, page_keys
+from resolvers.folded import read_orders
+from resolvers.keys import Home, page_keys
 from resolvers.metrics import measured
-from resolvers.replies import order_from_entries, reply_of
+from resolvers.replies import reply_of
 from resolvers.store import Store
 
 MAX_FIRST = 100
@@ -77,12 +78,9 @@ async def list_page(
         raise invalid(["after"], "after has expired: read the listing again from its start")
     ranked = sorted((p, part.home) for part in parts for p in part.positions)[: first + 1]
     shown = ranked[:first]
-    replies = await store.read_many(
-        [("XRANGE", events_key(home, p.order_id), "-", "+") for p, home in shown], raw=True
-    )
+    read = await read_orders(store, [(p.order_id, home) for p, home in shown])
     edges = []
-    for (p, _), entries in zip(shown, replies, strict=True):
-        order = order_from_entries(p.order_id, entries)
+    for (p, _), order in zip(shown, read, strict=True):
         if order is not None and (keep is None or keep(order)):
             edges.append(Edge(cursors.encode(snapshot, p), order))
     end = cursors.encode(snapshot, shown[-1][0]) if shown else None

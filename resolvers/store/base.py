@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any, ClassVar
 
+from resolvers.folded import FoldedOrders
 from resolvers.scripts import register_all
 from resolvers.store.durability import NO_WAIT, Durability
 from resolvers.store.failures import unavailable_on_failure
@@ -36,6 +37,8 @@ class Store(ABC):
         self._shas = {name: script.sha for name, script in self._scripts.items()}
         # Users are never deleted, so a user once seen stays known (resolvers/users.py).
         self.known_users: set[str] = set()
+        # Orders folded by this process, checked against their streams at each read.
+        self.folded = FoldedOrders()
 
     def _evalsha(self, script: str, keys: Sequence[str], args: Sequence[str | int]) -> Command:
         # Plain EVALSHA: a registered Script in a pipeline makes redis-py send SCRIPT EXISTS

@@ -1,0 +1,76 @@
+"""Orders read from their streams, each folded once per process.
+
+A process keeps the orders it has folded, each with the id of its last event. Reading a kept
+order asks Redis for its stream from that id on (XRANGE is inclusive): the answer starts with
+that very entry while the kept order is still the stream's prefix, and then only what follows
+it is parsed and folded — usually nothing, so a page of known orders costs short replies
+instead of whole histories. Streams only grow, and a replica's stream is a prefix of its old
+master's, so an answer that does not start with the kept id (a failover lost that event, or
+the key was deleted) means the kept order is wrong: it is dropped and the whole stream read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from domain.fold import extended
+from domain.order import Order
+from resolvers.keys import Home, events_key
+from resolvers.replies import events_from_entries, order_from_entries
+
+DEFAULT_SIZE = 4096  # orders kept per process: a few KB each
+
+_STALE = object()  # a kept order that is not its stream's prefix any more
+
+
+class FoldedOrders:
+    """The orders a process has folded, by id; at most `size`, the oldest put dropped first."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self.size = size
+        self._kept: dict[str, tuple[str, Order]] = {}
+
+    def start(self, order_id: str) -> str:
+        kept = self._kept.get(order_id)
+        return kept[0] if kept else "-"
+
+    def fold(self, order_id: str, entries: list[Any]) -> Order | object | None:
+        """The order from its stream read from `start(order_id)`; _STALE: read it all again."""
+        kept = self._kept.get(order_id)
+        if kept is None:
+            order = order_from_entries(order_id, entries)
+        else:
+            last, known = kept
+            if not entries or entries[0][0] != last:
+                del self._kept[order_id]
+                return _STALE
+            if len(entries) == 1:
+                return known
+            order = extended(known, events_from_entries(entries[1:]))
+        if order is not None and self.size:
+            self._keep(order_id, entries[-1][0], order)
+        return order
+
+    def _keep(self, order_id: str, last: str, order: Order) -> None:
+        self._kept.pop(order_id, None)
+        if len(self._kept) >= self.size:
+            del self._kept[next(iter(self._kept))]
+        self._kept[order_id] = (last, order)
+
+
+async def read_orders(store: Any, wanted: Sequence[tuple[str, Home]]) -> list[Order | None]:
+    """The orders (None: no such order under that home), in one round trip when all are kept
+    or new; a kept order found stale costs one more."""
+    folded: FoldedOrders = store.folded
+    replies = await store.read_many(
+        [("XRANGE", events_key(home, oid), folded.start(oid), "+") for oid, home in wanted],
+        raw=True,
+    )
+    orders = [folded.fold(oid, entries) for (oid, _), entries in zip(wanted, replies, strict=True)]
+    stale = [i for i, order in enumerate(orders) if order is _STALE]
+    if stale:
+        again = await read_orders(store, [wanted[i] for i in stale])
+        for i, order in zip(stale, again, strict=True):
+            orders[i] = order
+    return orders  # type: ignore[return-value]  # no _STALE is left
