@@ -2,7 +2,9 @@
 -- OPEN -> CANCELLED for good; a promo order releases its reservation.
 local order_key, events_key = KEYS[1], KEYS[2]
 local promo_key, used_key, open_key, open_orders_key = KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local feed_key = KEYS[7]
 local order_id, expected_owner = ARGV[1], ARGV[2] or ''  -- '': any owner (SPEC §9)
+follow(feed_key, order_key, order_id)
 
 local status, promo_id, user_id = order_state(order_key, expected_owner)
 local refusal = close_refusal(status, 'CANCELLED')

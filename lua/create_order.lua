@@ -2,8 +2,10 @@
 -- Open an order and, when it carries a promo, reserve one activation (SPEC §2 reserve).
 local order_key, events_key = KEYS[1], KEYS[2]
 local promo_key, used_key, open_key, open_orders_key = KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local feed_key = KEYS[7]
 local order_id, promo_id, user_id = ARGV[1], ARGV[2], ARGV[3]
 local created_data, owner_id = ARGV[4], ARGV[5] or ''  -- no owner: not a customer's
+follow(feed_key, order_key, order_id)
 
 -- The same id again comes only from a retried idempotency key: answer, reserve nothing.
 if redis.call('EXISTS', order_key) == 1 then

@@ -5,11 +5,12 @@
 local order_key, events_key, items_key, fence_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local promo_key, used_key, open_key, open_orders_key = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local listing_key, retired_key, retired_at_key = KEYS[9], KEYS[10], KEYS[11]
-local counts_key, seq_key = KEYS[12], KEYS[13]
+local counts_key, seq_key, feed_key = KEYS[12], KEYS[13], KEYS[14]
 local order_id, entity_id, kind, type_json = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local promo_id, user_id, owner_id, created_data = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local generation = tonumber(ARGV[9])
 local items = item_args(ARGV, 11, tonumber(ARGV[10]))
+follow(feed_key, order_key, order_id)
 
 local listing = listing_of(listing_key, retired_key, retired_at_key, counts_key, seq_key)
 

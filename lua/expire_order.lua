@@ -4,7 +4,9 @@
 -- act on an order that is still OPEN and still stale.
 local order_key, events_key = KEYS[1], KEYS[2]
 local promo_key, used_key, open_key, open_orders_key = KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local feed_key = KEYS[7]
 local order_id, ttl_us = ARGV[1], tonumber(ARGV[2])
+follow(feed_key, order_key, order_id)
 
 local reserved_at = tonumber(redis.call('ZSCORE', open_orders_key, order_id))
 if not reserved_at or reserved_at > now_us() - ttl_us then

@@ -6,7 +6,7 @@
 -- order absent from this home, or of another entity, is not touched.
 local order_key, events_key, items_key = KEYS[1], KEYS[2], KEYS[3]
 local listing_key, retired_key, retired_at_key = KEYS[4], KEYS[5], KEYS[6]
-local counts_key, seq_key = KEYS[7], KEYS[8]
+local counts_key, seq_key, feed_key = KEYS[7], KEYS[8], KEYS[9]  -- no event: feed unused
 local order_id, entity_id = ARGV[1], ARGV[2]
 
 local listing = listing_of(listing_key, retired_key, retired_at_key, counts_key, seq_key)

@@ -3,8 +3,9 @@
 local order_key, events_key = KEYS[1], KEYS[2]
 local promo_key, used_key, open_key, open_orders_key = KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local listing_key, retired_key, retired_at_key = KEYS[7], KEYS[8], KEYS[9]
-local counts_key, seq_key = KEYS[10], KEYS[11]
+local counts_key, seq_key, feed_key = KEYS[10], KEYS[11], KEYS[12]
 local order_id, expected_owner = ARGV[1], ARGV[2] or ''  -- '': any owner (SPEC §9)
+follow(feed_key, order_key, order_id)
 
 local listing = listing_of(listing_key, retired_key, retired_at_key, counts_key, seq_key)
 

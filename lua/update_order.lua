@@ -3,12 +3,13 @@
 -- Idempotent: cancelled items are skipped, identical present items are skipped.
 local order_key, events_key, items_key = KEYS[1], KEYS[2], KEYS[3]
 local listing_key, retired_key, retired_at_key = KEYS[4], KEYS[5], KEYS[6]
-local counts_key, seq_key = KEYS[7], KEYS[8]
+local counts_key, seq_key, feed_key = KEYS[7], KEYS[8], KEYS[9]
 local order_id, expected_owner, expected_version = ARGV[1], ARGV[2], ARGV[3]
 local kind, type_json, updated_data = ARGV[4], ARGV[5], ARGV[6]
 local cancel_count, add_count = tonumber(ARGV[7]), tonumber(ARGV[8])
 local cancel_ids = slice(ARGV, 9, 8 + cancel_count)
 local items = item_args(ARGV, 9 + cancel_count, add_count)
+follow(feed_key, order_key, order_id)
 
 local listing = listing_of(listing_key, retired_key, retired_at_key, counts_key, seq_key)
 

@@ -11,8 +11,10 @@ functions serve reads and the layouts.
 
 from __future__ import annotations
 
+from binascii import crc_hqx
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from resolvers.layouts import (
     DocumentKeys,
@@ -61,6 +63,50 @@ class Home:
         return self.tag[2:] if self.tag.startswith("p:") else None
 
 
+PARTITIONS = 16384  # Redis Cluster's slots: the change feed has a partition per slot
+
+
+def partition_of(tag: str) -> int:
+    """The cluster slot of keys under the tag (CRC16/XMODEM of the tag, as Redis computes)."""
+    return crc_hqx(tag.encode(), 0) % PARTITIONS
+
+
+@cache
+def _partition_tags() -> tuple[str, ...]:
+    """For each slot, the first tag 'f<base 36 n>' (n = 0, 1, …) that falls in it: a key
+    needs the *slot* of the keys it is written with, not their tag. About 0.1 s, once."""
+    tags: dict[int, str] = {}
+    n = 0
+    while len(tags) < PARTITIONS:
+        tag = "f" + _base36(n)
+        tags.setdefault(partition_of(tag), tag)
+        n += 1
+    return tuple(tags[slot] for slot in range(PARTITIONS))
+
+
+def _base36(n: int) -> str:
+    digits = ""
+    while True:
+        n, digit = divmod(n, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
+        if not n:
+            return digits
+
+
+def partition_key(partition: int) -> str:
+    """The change feed's stream of one slot (SPEC §10)."""
+    return _key(_partition_tags()[partition], "feed")
+
+
+def feed_key(home: Home) -> str:
+    """The feed partition an order's events are also written to: its home's slot."""
+    return partition_key(partition_of(home.tag))
+
+
+FEED_PATTERN = f"{PREFIX}:{{f*}}:feed"  # every partition, for SCAN
+FEED_NEWS = f"{PREFIX}:feed:news"  # a script names its partition here after writing to it
+
+
 def _head(tag: str) -> str:
     """What every key under the tag starts with."""
     return f"{PREFIX}:{{{tag}}}:"
@@ -102,13 +148,17 @@ def _home_promo_keys(home: Home) -> PromoKeys:
 
 def order_promo_keys(home: Home, order_id: str) -> OrderPromoKeys:
     order, events, _ = order_keys(home, order_id)
-    return OrderPromoKeys(order, events, *_home_promo_keys(home))
+    return OrderPromoKeys(order, events, *_home_promo_keys(home), feed_key(home))
 
 
 def items_create_keys(home: Home, order_id: str) -> ItemsCreateKeys:
     fence = fence_key(home, order_id)
     return ItemsCreateKeys(
-        *order_keys(home, order_id), fence, *_home_promo_keys(home), *listing_keys(home)
+        *order_keys(home, order_id),
+        fence,
+        *_home_promo_keys(home),
+        *listing_keys(home),
+        feed_key(home),
     )
 
 
@@ -133,7 +183,7 @@ def page_keys(home: Home, entity_id: str) -> PageKeys:
 
 
 def listed_order_keys(home: Home, order_id: str) -> ListedOrderKeys:
-    return ListedOrderKeys(*order_keys(home, order_id), *listing_keys(home))
+    return ListedOrderKeys(*order_keys(home, order_id), *listing_keys(home), feed_key(home))
 
 
 def order_listing_keys(home: Home, order_id: str) -> OrderListingKeys:
@@ -141,7 +191,9 @@ def order_listing_keys(home: Home, order_id: str) -> OrderListingKeys:
 
 
 def listed_order_promo_keys(home: Home, order_id: str) -> ListedOrderPromoKeys:
-    return ListedOrderPromoKeys(*order_promo_keys(home, order_id), *listing_keys(home))
+    order, events, _ = order_keys(home, order_id)
+    promo = _home_promo_keys(home)
+    return ListedOrderPromoKeys(order, events, *promo, *listing_keys(home), feed_key(home))
 
 
 def promo_counter_keys(promo_id: str) -> PromoCounterKeys:

@@ -29,6 +29,7 @@ class OrderPromoKeys(NamedTuple):
     used_key: str  # redeemed activations by user
     open_key: str  # OPEN orders by user
     open_orders_key: str  # OPEN orders by reservation time
+    feed_key: str  # the change feed partition of this call's slot (SPEC §10)
 
 
 class ItemsCreateKeys(NamedTuple):
@@ -48,6 +49,7 @@ class ItemsCreateKeys(NamedTuple):
     retired_at_key: str
     counts_key: str
     seq_key: str
+    feed_key: str  # the change feed partition of this call's slot (SPEC §10)
 
 
 class ListingKeys(NamedTuple):
@@ -83,6 +85,7 @@ class ListedOrderKeys(NamedTuple):
     retired_at_key: str
     counts_key: str
     seq_key: str
+    feed_key: str  # the change feed partition of this call's slot (SPEC §10)
 
 
 class ListedOrderPromoKeys(NamedTuple):
@@ -99,6 +102,7 @@ class ListedOrderPromoKeys(NamedTuple):
     retired_at_key: str
     counts_key: str
     seq_key: str
+    feed_key: str  # the change feed partition of this call's slot (SPEC §10)
 
 
 class PromoKeys(NamedTuple):

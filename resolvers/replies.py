@@ -89,6 +89,12 @@ def _event(entry_id: str, fields: Fields) -> Event:
     """One stream entry. Every reply of every script goes through here, so it is kept lean:
     orjson for the data our scripts wrote with cjson, the event type by a dict lookup."""
     kind, data = _type_and_data(fields)
+    return event_of(entry_id, kind, data)
+
+
+def event_of(entry_id: str, kind: str, data: str) -> Event:
+    """An event from its stream id, type and data as the scripts wrote them (the order's
+    stream, or a change feed entry carrying the same)."""
     millis = int(entry_id.partition("-")[0])
     return Event(
         id=entry_id,

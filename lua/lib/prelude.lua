@@ -10,9 +10,27 @@ end
 -- How many events this call appended: the reply says so, so callers can tell new from old.
 local appended = 0
 
+-- The change feed (SPEC §10): every event appended to an order's stream is appended, by the
+-- same call, to the feed partition of the call's slot, with the order's id, entity, owner and
+-- version after it; the first append names the partition on the news channel, so readers
+-- look only where something happened. An order script calls `follow` first of all.
+local FEED_NEWS = 'ordo:feed:news'
+local feed = nil
+
+local function follow(feed_key, order_key, order_id)
+  feed = {key = feed_key, order_key = order_key, order_id = order_id}
+end
+
 local function append_event(events_key, event_type, data)
-  redis.call('XADD', events_key, '*', 'type', event_type, 'data', data)
+  local event_id = redis.call('XADD', events_key, '*', 'type', event_type, 'data', data)
   appended = appended + 1
+  local order = redis.call('HMGET', feed.order_key, 'entityId', 'ownerId')
+  redis.call('XADD', feed.key, '*', 'orderId', feed.order_id, 'entityId', order[1] or '',
+    'ownerId', order[2] or '', 'version', redis.call('XLEN', events_key), 'eventId', event_id,
+    'type', event_type, 'data', data)
+  if appended == 1 then
+    redis.call('PUBLISH', FEED_NEWS, feed.key)
+  end
 end
 
 local function promo_data(promo_id, user_id, reason)

@@ -87,6 +87,11 @@ class Store(ABC):
                         return
             yield key
 
+    def pubsub(self) -> Any:
+        """A Pub/Sub connection of its own (the change feed's news: resolvers/follower.py).
+        On a cluster any node hears a PUBLISH made on any other."""
+        return self.client.pubsub()
+
     async def close(self) -> None:
         await self.client.aclose()
 

@@ -1,4 +1,6 @@
-"""Every key one script call uses shares one hash tag, so the call is legal on Redis Cluster.
+"""Every key one script call uses is in one cluster slot, so the call is legal on Redis Cluster:
+all share one hash tag, but for the change feed's partition, whose tag is chosen to fall in
+that same slot (resolvers/keys.py, `feed_key`).
 
 A spy on Store.run records each call's KEYS while whole workflows run on both backends.
 """
@@ -8,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
+from redis.crc import key_slot
 
 from domain.errors import OrdoError
 from resolvers import orders, promos
-from resolvers.keys import Home
+from resolvers.keys import PARTITIONS, Home, feed_key, partition_key
 from resolvers.store import Store
 from tests.integration.helpers import hash_tag, new_promo, new_user
 from tests.support import unique
 
 Calls = list[tuple[str, list[str]]]
+FEEDS = frozenset(partition_key(slot) for slot in range(PARTITIONS))
 
 
 @pytest.fixture
@@ -43,7 +47,10 @@ def assert_one_tag_per_call(calls: Calls) -> None:
     for script, keys in calls:
         tags = {hash_tag(key) for key in keys}
         assert None not in tags, f"{script}: a key without a hash tag: {keys}"
-        assert len(tags) == 1, f"{script} spans hash tags {sorted(map(str, tags))}: {keys}"
+        slots = {key_slot(key.encode()) for key in keys}
+        assert len(slots) == 1, f"{script} spans slots {sorted(slots)}: {keys}"
+        others = {hash_tag(key) for key in keys if key not in FEEDS}
+        assert len(others) == 1, f"{script} spans hash tags {sorted(map(str, others))}: {keys}"
 
 
 async def test_promo_order_workflow_keeps_each_script_call_in_one_slot(
@@ -101,11 +108,18 @@ async def test_promo_order_keys_carry_the_promo_tag(store: Store, script_calls: 
     user, promo = await new_user(store), await new_promo(store)
     await orders.create_order(store, user, promo)
     (keys,) = [keys for script, keys in script_calls if script == "create_order"]
-    assert len(keys) == 6
-    assert {hash_tag(key) for key in keys} == {Home.of_promo(promo).tag}
+    assert len(keys) == 7
+    assert {hash_tag(key) for key in keys[:6]} == {Home.of_promo(promo).tag}
+    assert keys[6] == feed_key(Home.of_promo(promo))
 
 
 def test_hash_tag_follows_the_cluster_rule() -> None:
     assert hash_tag("ordo:{p:1}:promo") == "p:1"
     assert hash_tag("a{}b{c}") is None
     assert hash_tag("plain") is None
+
+
+def test_every_feed_partition_is_in_its_own_slot() -> None:
+    assert [key_slot(partition_key(slot).encode()) for slot in range(PARTITIONS)] == list(
+        range(PARTITIONS)
+    )

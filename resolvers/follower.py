@@ -1,0 +1,151 @@
+"""One reader of the change feed per process, shared by every subscription (SPEC §10).
+
+It listens on the news channel with one connection, reads only the partitions named there
+(from its own position in each, in batches), and hands every entry to its listeners, in order
+per partition. On every (re)connect it subscribes first and then reads every partition after
+its positions, so what was written while it was away is delivered too, once. No connection is
+held per subscriber: a listener is a callback that must not block (it queues the entry).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import structlog
+
+from resolvers.feed import (
+    BATCH,
+    START,
+    FeedEntry,
+    existing_partitions,
+    last_ids,
+    partition_of_key,
+    read_after,
+)
+from resolvers.keys import FEED_NEWS
+from resolvers.store import Store
+
+log = structlog.get_logger("ordo.feed")
+
+Listener = Callable[[FeedEntry], None]
+IDLE_SECONDS = 5.0  # with no news this long, the news connection is pinged
+RETRY_SECONDS = (0.1, 0.25, 0.5, 1.0, 2.0)  # waits between reconnects, the last repeated
+
+
+class Follower:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._listeners: dict[int, Listener] = {}
+        self._ids = itertools.count()
+        self._positions: dict[int, str] = {}
+        self._ready = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.reconnects = 0
+
+    @property
+    def ready(self) -> bool:
+        """Listening and caught up: False while (re)connecting (/readyz says so)."""
+        return self._ready.is_set()
+
+    async def start(self) -> None:
+        """Follow from now: what is written after this returns reaches the listeners."""
+        self._task = asyncio.create_task(self._follow(), name="ordo-feed-follower")
+
+    async def wait_ready(self) -> None:
+        await self._ready.wait()
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def listen(self, listener: Listener) -> Callable[[], None]:
+        """Every entry committed from now on goes to `listener`, once; returns the way out."""
+        key = next(self._ids)
+        self._listeners[key] = listener
+
+        def unlisten() -> None:
+            self._listeners.pop(key, None)
+
+        return unlisten
+
+    async def _follow(self) -> None:
+        first = True
+        for attempt in itertools.count():
+            news = None
+            try:
+                news = self.store.pubsub()
+                await news.subscribe(FEED_NEWS)
+                # Subscribed before reading: an entry written from here on is read now or
+                # named by news later, and positions keep either from being delivered twice.
+                await self._catch_up(starting=first)
+                first = False
+                self._ready.set()
+                await self._listen(news)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # a lost connection, Redis down, or a bug: start again
+                self._ready.clear()
+                self.reconnects += 1
+                log.warning("feed follower reconnecting", error=repr(error))
+                await asyncio.sleep(RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)])
+            finally:
+                if news is not None:
+                    await _close(news)
+
+    async def _catch_up(self, *, starting: bool) -> None:
+        partitions = await existing_partitions(self.store)
+        if starting:
+            self._positions = await last_ids(self.store, partitions)
+            return
+        await self._read(partitions)
+
+    async def _listen(self, news: Any) -> None:
+        subscribed = False
+        while True:
+            message = await news.get_message(timeout=IDLE_SECONDS)
+            if message is None:
+                await news.ping()  # a dead connection is found out here, not left silent
+                continue
+            if message["type"] == "subscribe":
+                # redis-py connects again on its own and subscribes again, silently: what was
+                # published meanwhile is lost, so every partition is read after its position.
+                if subscribed:
+                    self.reconnects += 1
+                    log.warning("feed follower: news connection made again, catching up")
+                    await self._catch_up(starting=False)
+                subscribed = True
+                continue
+            if message["type"] != "message":
+                continue  # the pings' pongs
+            named = {partition_of_key(str(message["data"]))}
+            while (more := await news.get_message(timeout=0)) and more["type"] == "message":
+                named.add(partition_of_key(str(more["data"])))
+            await self._read(named)
+
+    async def _read(self, partitions: Iterable[int]) -> None:
+        waiting = {p: self._positions.get(p, START) for p in partitions}
+        while waiting:
+            entries = await read_after(self.store, waiting, BATCH)
+            full: dict[int, int] = {}
+            for entry in entries:
+                self._positions[entry.partition] = entry.feed_id
+                full[entry.partition] = full.get(entry.partition, 0) + 1
+                self._deliver(entry)
+            waiting = {p: self._positions[p] for p, n in full.items() if n == BATCH}
+
+    def _deliver(self, entry: FeedEntry) -> None:
+        for listener in list(self._listeners.values()):
+            try:
+                listener(entry)
+            except Exception:  # one listener's bug must not stop the others
+                log.exception("feed listener failed", order_id=entry.order_id)
+
+
+async def _close(news: Any) -> None:
+    with contextlib.suppress(Exception):  # closing a broken connection may fail too
+        await news.aclose()

@@ -1,0 +1,190 @@
+"""The change feed (SPEC §10) on every backend: an event is in the feed if and only if it is in
+its order's stream, once, in the order's order, with the order's version after it; the
+Follower hands every entry written after it listens to its listeners once, also across a lost
+news connection; retention trims the feed and never the order streams."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Iterable
+
+import pytest
+
+from domain.errors import OrdoError
+from domain.order import PromoActivation
+from resolvers import entity_orders, feed, orders
+from resolvers.feed import START, FeedEntry
+from resolvers.follower import Follower
+from resolvers.keys import Home, events_key
+from resolvers.orders import locate
+from resolvers.replies import events_from_entries
+from resolvers.store import Store
+from tests.e2e.helpers import RAW_RENT, RawItemIn
+from tests.integration.helpers import new_promo, new_user
+from tests.support import unique
+
+
+async def _feed_of(store: Store, order_ids: Iterable[str]) -> dict[str, list[FeedEntry]]:
+    """Every feed entry of these orders, read from the start of every partition."""
+    wanted, found = set(order_ids), defaultdict(list)
+    positions = dict.fromkeys(await feed.existing_partitions(store), START)
+    while positions:
+        entries = await feed.read_after(store, positions)
+        for entry in entries:
+            positions[entry.partition] = entry.feed_id
+            if entry.order_id in wanted:
+                found[entry.order_id].append(entry)
+        done = {p for p in positions if not any(e.partition == p for e in entries)}
+        positions = {p: i for p, i in positions.items() if p not in done}
+    return found
+
+
+async def _streams(store: Store, order_ids: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    streams = {}
+    for order_id in order_ids:
+        home = await locate(store, order_id)
+        entries = await store.read("XRANGE", events_key(home, order_id), "-", "+")
+        streams[order_id] = [(e.id, e.type.value) for e in events_from_entries(entries)]
+    return streams
+
+
+def _as_stream(entries: list[FeedEntry]) -> list[tuple[str, str]]:
+    return [(entry.event.id, entry.event.type.value) for entry in entries]
+
+
+async def _mixed_orders(store: Store) -> tuple[list[str], str, str]:
+    """Orders through every script that appends events; answers their ids, entity, owner."""
+    user, promo = await new_user(store), await new_promo(store, 10, 10)
+    made = [(await orders.create_order(store, user, promo)).order_id for _ in range(3)]
+    await orders.complete_order(store, made[0])
+    await orders.cancel_order(store, made[1])
+    entity = unique("e")
+    with_items = unique("o")
+    activation = PromoActivation(promo, user)
+    await entity_orders.create_order_with_items(
+        store, with_items, entity, RAW_RENT, [RawItemIn("a"), RawItemIn("b")], activation
+    )
+    await entity_orders.update_order(store, with_items, cancel_item_ids=["a"])
+    await entity_orders.decline_order(store, with_items)
+    await entity_orders.restore_order(store, with_items)
+    plain = unique("o")
+    await entity_orders.create_order_with_items(store, plain, entity, RAW_RENT, [RawItemIn("x")])
+    return [*made, with_items, plain], entity, with_items
+
+
+async def test_every_event_is_in_the_feed_once_in_its_order(store: Store) -> None:
+    made, entity, with_items = await _mixed_orders(store)
+    streams, fed = await _streams(store, made), await _feed_of(store, made)
+    assert {order_id: _as_stream(fed[order_id]) for order_id in made} == streams
+    for order_id in made:
+        entries = fed[order_id]
+        assert [entry.version for entry in entries] == list(range(1, len(entries) + 1))
+        home = await locate(store, order_id)
+        assert {entry.partition for entry in entries} == {feed.partition_of_key(f"{{{home.tag}}}")}
+    assert {entry.entity_id for entry in fed[with_items]} == {entity}
+    assert {entry.entity_id for entry in fed[made[0]]} == {""}
+
+
+async def test_the_feed_carries_the_events_data_and_owner(store: Store) -> None:
+    order = await orders.create_order(store)
+    (created,) = (await _feed_of(store, [order.order_id]))[order.order_id]
+    assert created.event == order.events[0]
+    assert (created.owner_id, created.entity_id, created.version) == ("", "", 1)
+
+
+async def test_a_race_on_one_promo_feeds_exactly_the_events_written(store: Store) -> None:
+    promo = await new_promo(store, 5, 30)
+    user = await new_user(store)
+    results = await asyncio.gather(
+        *(orders.create_order(store, user, promo) for _ in range(30)), return_exceptions=True
+    )
+    made = [r.order_id for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(made) == 5 and len(refused) == 25
+    assert all(isinstance(r, OrdoError) for r in refused)
+    fed = await _feed_of(store, made)
+    assert {o: _as_stream(fed[o]) for o in made} == await _streams(store, made)
+
+
+async def test_the_follower_delivers_each_new_entry_once(store: Store) -> None:
+    follower = Follower(store)
+    await follower.start()
+    await asyncio.wait_for(follower.wait_ready(), 30)
+    heard: list[FeedEntry] = []
+    unlisten = follower.listen(heard.append)
+    try:
+        made, _, _ = await _mixed_orders(store)
+        expected = await _streams(store, made)
+        total = sum(len(events) for events in expected.values())
+        await _until(lambda: len([e for e in heard if e.order_id in made]) >= total)
+        mine: dict[str, list[FeedEntry]] = defaultdict(list)
+        for entry in heard:
+            if entry.order_id in made:
+                mine[entry.order_id].append(entry)
+        assert {o: _as_stream(mine[o]) for o in made} == expected
+    finally:
+        unlisten()
+        await follower.stop()
+
+
+async def test_the_follower_catches_up_after_losing_its_news_connection(
+    store: Store, backend: str
+) -> None:
+    if backend == "embedded":
+        pytest.skip("the embedded store has no connections to kill")
+    follower = Follower(store)
+    await follower.start()
+    await asyncio.wait_for(follower.wait_ready(), 30)
+    heard: list[FeedEntry] = []
+    unlisten = follower.listen(heard.append)
+    try:
+        before = follower.reconnects
+        await _kill_pubsub_clients(store)
+        # Written while the news connection is down or being made again: news of it may be
+        # lost, the catch-up on reconnect reads it.
+        made = [(await orders.create_order(store)).order_id for _ in range(20)]
+        await _until(lambda: follower.reconnects > before and follower.ready)
+        await _until(lambda: {e.order_id for e in heard} >= set(made))
+        assert sorted(e.order_id for e in heard if e.order_id in made) == sorted(made)
+    finally:
+        unlisten()
+        await follower.stop()
+
+
+async def _kill_pubsub_clients(store: Store) -> None:
+    """Every connection subscribed to a channel, closed by the server (found by `sub=` in
+    CLIENT LIST: a RESP3 subscriber is not of TYPE pubsub)."""
+    nodes = store.client.get_primaries() if hasattr(store.client, "get_primaries") else [None]
+    killed = 0
+    for node in nodes:
+        target = {"target_nodes": node} if node is not None else {}
+        listing = await store.client.execute_command("CLIENT", "LIST", **target)
+        for line in str(listing).splitlines():
+            fields = dict(part.split("=", 1) for part in line.split() if "=" in part)
+            if fields.get("sub", "0") != "0":
+                await store.client.execute_command("CLIENT", "KILL", "ID", fields["id"], **target)
+                killed += 1
+    assert killed >= 1
+
+
+async def test_retention_trims_the_feed_not_the_order_streams(store: Store) -> None:
+    order = await orders.create_order(store)
+    kept = await feed.trim(store, retention_seconds=3600)
+    assert kept == 0 and len((await _feed_of(store, [order.order_id]))[order.order_id]) == 1
+    await asyncio.sleep(0.01)
+    trimmed = await feed.trim(store, retention_seconds=0)
+    assert trimmed >= 1
+    assert (await _feed_of(store, [order.order_id]))[order.order_id] == []
+    home = Home.of_order(order.order_id)
+    assert len(await store.read("XRANGE", events_key(home, order.order_id), "-", "+")) == 1
+
+
+async def _until(condition: object, seconds: float = 30) -> None:
+    """Waits for a condition: a bound on waiting, not a claim about speed."""
+    assert callable(condition)
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition not met in time")
