@@ -12,6 +12,7 @@ import typer
 import uvicorn
 
 from ordo.commands.admin import order_app, promo_app, user_app
+from ordo.commands.feed import feed
 from ordo.commands.import_mongo import import_mongo
 from ordo.commands.reindex import reindex
 from ordo.commands.verify import verify
@@ -106,6 +107,7 @@ app.add_typer(order_app, name="order", no_args_is_help=True)
 app.command()(verify)
 app.command()(reindex)
 app.command("import-mongo")(import_mongo)
+app.command()(feed)
 
 
 def main() -> None:

@@ -111,12 +111,8 @@ async def first_ids(store: Store, partitions: Iterable[int]) -> dict[int, str | 
     return {p: str(reply[0][0]) if reply else None for p, reply in zip(parts, replies, strict=True)}
 
 
-def id_before(feed_id: str, other: str) -> bool:
-    """Stream ids compare as (milliseconds, sequence)."""
-    return _id(feed_id) < _id(other)
-
-
-def _id(feed_id: str) -> tuple[int, int]:
+def id_order(feed_id: str) -> tuple[int, int]:
+    """A stream id as what orders it: (milliseconds, sequence)."""
     millis, _, sequence = feed_id.partition("-")
     return int(millis), int(sequence or 0)
 

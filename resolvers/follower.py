@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import itertools
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 
@@ -36,12 +36,49 @@ IDLE_SECONDS = 5.0  # with no news this long, the news connection is pinged
 RETRY_SECONDS = (0.1, 0.25, 0.5, 1.0, 2.0)  # waits between reconnects, the last repeated
 
 
+class Source(Protocol):
+    """Where a follower's reading of each partition stands, and how it reads on."""
+
+    async def begin(self, store: Store, partitions: list[int]) -> None:
+        """Take positions in the partitions that exist when following starts."""
+
+    async def read(self, store: Store, partitions: Iterable[int]) -> list[FeedEntry]:
+        """Everything in these partitions after the source's positions, which move past it."""
+
+
+class Positions:
+    """Positions kept in this process: from now (the last ids when it begins) or from the
+    start of every partition. A partition first seen later is read from its start: it did
+    not exist when following began."""
+
+    def __init__(self, *, from_start: bool = False) -> None:
+        self.from_start = from_start
+        self.positions: dict[int, str] = {}
+
+    async def begin(self, store: Store, partitions: list[int]) -> None:
+        if not self.from_start:
+            self.positions = await last_ids(store, partitions)
+
+    async def read(self, store: Store, partitions: Iterable[int]) -> list[FeedEntry]:
+        read: list[FeedEntry] = []
+        waiting = {p: self.positions.get(p, START) for p in partitions}
+        while waiting:
+            entries = await read_after(store, waiting, BATCH)
+            full: dict[int, int] = {}
+            for entry in entries:
+                self.positions[entry.partition] = entry.feed_id
+                full[entry.partition] = full.get(entry.partition, 0) + 1
+            read += entries
+            waiting = {p: self.positions[p] for p, n in full.items() if n == BATCH}
+        return read
+
+
 class Follower:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, source: Source | None = None) -> None:
         self.store = store
+        self.source = source or Positions()
         self._listeners: dict[int, Listener] = {}
         self._ids = itertools.count()
-        self._positions: dict[int, str] = {}
         self._ready = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.reconnects = 0
@@ -100,8 +137,7 @@ class Follower:
     async def _catch_up(self, *, starting: bool) -> None:
         partitions = await existing_partitions(self.store)
         if starting:
-            self._positions = await last_ids(self.store, partitions)
-            return
+            await self.source.begin(self.store, partitions)
         await self._read(partitions)
 
     async def _listen(self, news: Any) -> None:
@@ -128,15 +164,8 @@ class Follower:
             await self._read(named)
 
     async def _read(self, partitions: Iterable[int]) -> None:
-        waiting = {p: self._positions.get(p, START) for p in partitions}
-        while waiting:
-            entries = await read_after(self.store, waiting, BATCH)
-            full: dict[int, int] = {}
-            for entry in entries:
-                self._positions[entry.partition] = entry.feed_id
-                full[entry.partition] = full.get(entry.partition, 0) + 1
-                self._deliver(entry)
-            waiting = {p: self._positions[p] for p, n in full.items() if n == BATCH}
+        for entry in await self.source.read(self.store, partitions):
+            self._deliver(entry)
 
     def _deliver(self, entry: FeedEntry) -> None:
         for listener in list(self._listeners.values()):

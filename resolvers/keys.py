@@ -105,6 +105,7 @@ def feed_key(home: Home) -> str:
 
 FEED_PATTERN = f"{PREFIX}:{{f*}}:feed"  # every partition, for SCAN
 FEED_NEWS = f"{PREFIX}:feed:news"  # a script names its partition here after writing to it
+FEED_GROUPS = f"{PREFIX}:{{feed-groups}}:names"  # the consumer groups ever made (`ordo feed`)
 
 
 def _head(tag: str) -> str:
