@@ -35,6 +35,7 @@ class ErrorCode(enum.Enum):
     PERSISTED_QUERY_NOT_FOUND = 404
     PERSISTED_QUERY_NOT_ALLOWED = 400
     PERSISTED_QUERY_HASH_MISMATCH = 400
+    CURSOR_EXPIRED = 410
     PAYLOAD_TOO_LARGE = 413
     UNSUPPORTED_MEDIA_TYPE = 415
     UNAVAILABLE = 503
@@ -76,6 +77,7 @@ _MESSAGES = {
     ErrorCode.PERSISTED_QUERY_NOT_FOUND: "PersistedQueryNotFound",
     ErrorCode.PERSISTED_QUERY_NOT_ALLOWED: "only the trusted documents may run",
     ErrorCode.PERSISTED_QUERY_HASH_MISMATCH: "the document's SHA-256 is not the hash sent",
+    ErrorCode.CURSOR_EXPIRED: "the cursor is older than the change feed keeps",
     ErrorCode.PAYLOAD_TOO_LARGE: "the request body is over 1 MiB",
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: "only application/json is supported",
     ErrorCode.UNAVAILABLE: "the store is unavailable",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import os
 from collections.abc import AsyncIterator
@@ -16,7 +17,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.schemas import SchemaGenerator
 
 from domain.errors import ErrorCode, OrdoError, Unavailable
@@ -24,7 +25,7 @@ from ordo import rest
 from ordo.auth import Authenticator
 from ordo.connect import connect
 from ordo.graphiql import asset_routes
-from ordo.graphql import OrdoGraphQL
+from ordo.graphql import Live, OrdoGraphQL
 from ordo.limits import BodyLimit
 from ordo.logs import configure_logging
 from ordo.manifest import load_manifest
@@ -32,6 +33,11 @@ from ordo.middleware import RequestContext
 from ordo.openapi import BASE
 from ordo.persisted import Documents
 from ordo.settings import Settings, load_settings
+from resolvers import feed
+from resolvers.feed_groups import group_lags
+from resolvers.keys import partition_key
+from resolvers.live import Hub
+from resolvers.metrics import FEED_GROUP_LAG, FEED_TRIMMED
 from resolvers.reaper import reap_forever
 from resolvers.store import Store
 
@@ -54,15 +60,39 @@ async def healthz(request: Request) -> Response:
 
 async def readyz(request: Request) -> Response:
     await request.app.state.store.ping()
+    if not request.app.state.hub.ready:  # live events would not reach subscribers now
+        return rest.error_response(ErrorCode.UNAVAILABLE, "the change feed reader is reconnecting")
     return JSONResponse({"status": "ready"})
 
 
 async def metrics(request: Request) -> Response:
+    await _feed_group_lags(request.app.state.store)
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:  # several workers: add up all of them
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def _feed_group_lags(store: Store) -> None:
+    """Each `ordo feed` group's unacknowledged entries, read when scraped (one command per
+    partition); a store that does not answer leaves the last values."""
+    with contextlib.suppress(Unavailable, ResponseError):
+        for group, lag in (await group_lags(store)).items():
+            FEED_GROUP_LAG.labels(group).set(lag)
+
+
+async def trim_forever(store: Store, retention: float) -> None:
+    """The feed's retention: every worker trims (XTRIM is idempotent), often enough that the
+    feed holds little more than the retention."""
+    interval = min(max(retention / 10, 1.0), 60.0)
+    while True:
+        try:
+            if trimmed := await feed.trim(store, retention):
+                FEED_TRIMMED.inc(trimmed)
+        except Unavailable as error:
+            log.warning("feed trim: store unavailable", error=str(error))
+        await asyncio.sleep(interval)
 
 
 _openapi = SchemaGenerator(BASE)
@@ -118,6 +148,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
     store = connect(settings)
     authenticator = Authenticator(settings)
+    hub = Hub(store, buffer=settings.subscription_buffer)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -126,6 +157,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         reaper = None
         if settings.reservation_ttl:
             reaper = asyncio.create_task(reap_forever(store, settings.reservation_ttl))
+        partition_key(0)  # the partition table is made once, here, not on a first request
+        await hub.start()
+        trimmer = asyncio.create_task(trim_forever(store, settings.feed_retention))
         # What startup made lives as long as the process: out of the collector's way, so a
         # full collection walks only what requests leave behind (fewer long pauses in p99).
         gc.collect()
@@ -133,6 +167,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
         if reaper:
             reaper.cancel()
+        trimmer.cancel()
+        await hub.stop()
         await store.close()
 
     trusted = settings.trusted_documents
@@ -151,6 +187,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         introspection=settings.introspection,
         prepared=settings.graphql_prepared,
         max_query_cost=settings.max_query_cost,
+        live=Live(hub, settings.feed_retention, settings.max_subscriptions, settings.max_sockets),
     )
     app = Starlette(
         routes=[
@@ -159,6 +196,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route(
                 "/graphql", graphql, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
             ),
+            WebSocketRoute("/graphql", graphql),
             *asset_routes(graphql.graphiql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
@@ -172,4 +210,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.store = store
     app.state.settings = settings
     app.state.authenticator = authenticator
+    app.state.hub = hub
     return app

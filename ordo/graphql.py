@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import MutableMapping
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import structlog
@@ -15,18 +17,22 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
-from strawberry.types.unset import UNSET
+from strawberry.types.unset import UNSET, UnsetType
 
-from domain.errors import ErrorCode
+from domain.errors import ErrorCode, OrdoError
 from ordo.auth import Authenticator
 from ordo.graphiql import graphiql_page
 from ordo.headers import header, media_type
 from ordo.media import GRAPHQL_RESPONSE, JSON, negotiate
 from ordo.persisted import DocumentRefused, Documents
+from resolvers.live import Hub
+from resolvers.metrics import SOCKETS
 from resolvers.store import Store
 from schema.build import build_schema
 from schema.context import Context
@@ -35,6 +41,7 @@ from schema.errors import masked, should_mask
 from schema.prepared import PreparedSchema
 
 _POST_OPERATIONS = OperationType.from_http("POST")
+_NO_PAYLOAD = cast(UnsetType, UNSET)  # connection_ack without a payload
 _STREAMING = ("multipart/mixed", "text/event-stream")
 
 log = structlog.get_logger("ordo.graphql")
@@ -52,6 +59,16 @@ class _RequestAdapter(StarletteRequestAdapter):
         return self._request.scope
 
 
+@dataclass(frozen=True)
+class Live:
+    """What the subscription endpoint serves with (SPEC §10; ordo/settings.py's limits)."""
+
+    hub: Hub | None = None
+    feed_retention: float = 7 * 24 * 3600.0
+    max_subscriptions: int = 100
+    max_sockets: int = 10_000
+
+
 class OrdoGraphQL(GraphQL[Context, None]):
     request_adapter_class = _RequestAdapter
 
@@ -66,15 +83,25 @@ class OrdoGraphQL(GraphQL[Context, None]):
         introspection: bool = True,
         prepared: bool = True,
         max_query_cost: int = DEFAULT_MAX_QUERY_COST,
+        live: Live | None = None,
     ) -> None:
         schema = build_schema(
             introspection=introspection, prepared=prepared, max_query_cost=max_query_cost
         )
+        self.live = live or Live()
         super().__init__(
             schema,
             graphql_ide="graphiql" if graphiql else None,
+            # graphql-transport-ws only: what graphql-ws, Apollo Client, urql and GraphiQL
+            # speak; the legacy protocol stays off (its history of auth bypasses: NOTES).
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            keep_alive=True,
+            keep_alive_interval=15,
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=self.live.max_subscriptions,
         )
         self.store = store
+        self.sockets = 0
         self.authenticator = authenticator
         self.documents = documents or Documents(store, max_kept=1000)
         # Built once at startup, so a missing local copy is logged once, not per page view.
@@ -87,6 +114,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
         root_value: None = UNSET,
     ) -> Response | WebSocket:
         media = JSON
+        if isinstance(request, WebSocket):
+            return await self._socket(request, context, root_value)
         try:
             if isinstance(request, Request):
                 media = _acceptable(request)
@@ -101,6 +130,38 @@ class OrdoGraphQL(GraphQL[Context, None]):
             body = self.encode_json({"errors": [{"message": refused.reason}]})
             allow = {"allow": "GET, POST"} if refused.status_code == 405 else None
             return Response(body, refused.status_code, allow, media_type=media)
+
+    async def _socket(
+        self, request: WebSocket, context: Context, root_value: None
+    ) -> Response | WebSocket:
+        """A subscription connection, while the worker holds fewer than its limit."""
+        if self.sockets >= self.live.max_sockets:
+            await request.close(code=1013, reason="too many connections: try again later")
+            return request
+        self.sockets += 1
+        SOCKETS.inc()
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            self.sockets -= 1
+            SOCKETS.dec()
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A token in connection_init's payload (browsers cannot set WebSocket headers), as
+        `{"Authorization": "Bearer …"}` or `{"token": "…"}`: checked as a request's header is;
+        one that does not verify closes the connection (4403), before any subscription."""
+        params = context.connection_params or {}
+        token = params.get("Authorization") or params.get("authorization") or params.get("token")
+        if token is None:
+            return _NO_PAYLOAD
+        if not isinstance(token, str):
+            raise ConnectionRejectionError({"code": ErrorCode.UNAUTHENTICATED.name})
+        header_value = token if token.lower().startswith("bearer ") else f"Bearer {token}"
+        caller = await self.authenticator.caller(header_value)
+        if isinstance(caller, OrdoError):
+            raise ConnectionRejectionError({"code": caller.code.name, "message": caller.message})
+        context.caller = caller
+        return _NO_PAYLOAD
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
@@ -170,6 +231,10 @@ class OrdoGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         caller = await self.authenticator.caller(request.headers.get("authorization"))
+        if isinstance(request, WebSocket):
+            return Context(
+                self.store, caller, self.live.hub, self.live.feed_retention, socket=response
+            )
         return Context(store=self.store, caller=caller)
 
     def encode_json(self, data: object) -> bytes:

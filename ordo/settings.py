@@ -42,6 +42,11 @@ class Settings:
     rest_require_service_token: bool = False
     max_query_cost: int = DEFAULT_MAX_QUERY_COST  # the most a GraphQL operation may cost
     folded_orders: int = DEFAULT_FOLDED  # orders a process keeps folded (resolvers/folded.py)
+    # Live events (SPEC §10).
+    feed_retention: float = 7 * 24 * 3600.0  # seconds the change feed keeps an entry
+    max_subscriptions: int = 100  # per WebSocket connection
+    max_sockets: int = 10_000  # WebSocket connections per worker
+    subscription_buffer: int = 1000  # events a subscriber may lag before it is disconnected
 
     @property
     def embedded(self) -> bool:
@@ -86,7 +91,18 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         in _TRUE,
         max_query_cost=int(env.get("ORDO_MAX_QUERY_COST", str(DEFAULT_MAX_QUERY_COST))),
         folded_orders=max(0, int(env.get("ORDO_FOLDED_ORDERS", str(DEFAULT_FOLDED)))),
+        feed_retention=_positive(env, "ORDO_FEED_RETENTION", 7 * 24 * 3600.0),
+        max_subscriptions=int(_positive(env, "ORDO_MAX_SUBSCRIPTIONS", 100)),
+        max_sockets=int(_positive(env, "ORDO_MAX_WEBSOCKETS", 10_000)),
+        subscription_buffer=int(_positive(env, "ORDO_SUBSCRIPTION_BUFFER", 1000)),
     )
+
+
+def _positive(env: dict[str, str], name: str, default: float) -> float:
+    value = float(env.get(name, default))
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive number")
+    return value
 
 
 def _origins(value: str) -> tuple[str, ...]:

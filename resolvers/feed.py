@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.events import Event
-from resolvers.keys import FEED_PATTERN, partition_key, partition_of
-from resolvers.keyspace import scan_keys
+from resolvers.keys import PARTITIONS, partition_key, partition_of
 from resolvers.replies import event_of
 from resolvers.store import Store
 
@@ -62,8 +61,10 @@ def entry_of(partition: int, feed_id: str, fields: list[str] | dict[str, str]) -
 
 
 async def existing_partitions(store: Store) -> list[int]:
-    """Every partition that holds a stream now (a SCAN of every primary)."""
-    return sorted({partition_of_key(key) for key in await scan_keys(store, FEED_PATTERN)})
+    """Every partition that holds a stream now: an EXISTS of each slot's key, pipelined (a
+    bounded 16,384, where a SCAN would walk every order's keys)."""
+    found = await store.read_many([("EXISTS", partition_key(p)) for p in range(PARTITIONS)])
+    return [p for p, exists in enumerate(found) if int(exists)]
 
 
 async def read_after(

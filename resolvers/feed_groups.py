@@ -15,9 +15,8 @@ from typing import Any
 
 from redis.exceptions import ResponseError
 
-from resolvers.feed import BATCH, FeedEntry, entry_of, id_order
-from resolvers.keys import FEED_GROUPS, FEED_PATTERN, partition_key
-from resolvers.keyspace import scan_keys
+from resolvers.feed import BATCH, FeedEntry, entry_of, existing_partitions, id_order
+from resolvers.keys import FEED_GROUPS, partition_key
 from resolvers.store import Store
 
 NEW = ">"  # XREADGROUP: entries never delivered to the group
@@ -99,8 +98,8 @@ def _entries(reply: Any) -> list[Any]:
 async def group_lags(store: Store) -> dict[str, int]:
     """Each group's entries not yet delivered or not yet acknowledged, over every partition
     (XINFO GROUPS: `lag` + `pending`). Costs a command per partition: read when scraped."""
-    keys = await scan_keys(store, FEED_PATTERN)
-    replies = await store.read_many([("XINFO", "GROUPS", key) for key in keys])
+    parts = await existing_partitions(store)
+    replies = await store.read_many([("XINFO", "GROUPS", partition_key(p)) for p in parts])
     lags: dict[str, int] = {}
     for groups in replies:
         for group in groups or []:

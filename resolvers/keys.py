@@ -103,7 +103,6 @@ def feed_key(home: Home) -> str:
     return partition_key(partition_of(home.tag))
 
 
-FEED_PATTERN = f"{PREFIX}:{{f*}}:feed"  # every partition, for SCAN
 FEED_NEWS = f"{PREFIX}:feed:news"  # a script names its partition here after writing to it
 FEED_GROUPS = f"{PREFIX}:{{feed-groups}}:names"  # the consumer groups ever made (`ordo feed`)
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ParamSpec, TypeVar
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 from prometheus_client.metrics import MetricWrapperBase
 
 from domain.errors import OrdoError, Unavailable
@@ -30,6 +30,29 @@ PROMO_EVENTS = Counter(
     "ordo_promo_activations_total", "Promo reserve, redeem and release events.", ["event"]
 )
 REDIS_ERRORS = Counter("ordo_redis_errors_total", "Failed Redis calls by error type.", ["error"])
+
+# Live events (SPEC §10).
+SUBSCRIPTIONS = Gauge(
+    "ordo_subscriptions_open", "GraphQL subscriptions open.", multiprocess_mode="livesum"
+)
+SOCKETS = Gauge(
+    "ordo_websocket_connections_open", "GraphQL WebSocket connections open.",
+    multiprocess_mode="livesum",
+)  # fmt: skip
+DELIVERED = Counter("ordo_events_delivered_total", "Order events sent to subscribers.")
+DELIVERY_LAG = Histogram(
+    "ordo_event_delivery_lag_seconds",
+    "From an event's commit (its stream id's time) to its delivery to a subscriber.",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+SLOW_CLOSED = Counter(
+    "ordo_slow_subscribers_closed_total", "Subscribers dropped for falling behind their buffer."
+)
+FEED_TRIMMED = Counter("ordo_feed_trimmed_total", "Feed entries dropped by retention.")
+FEED_GROUP_LAG = Gauge(
+    "ordo_feed_group_lag", "Feed entries a consumer group has not acknowledged.", ["group"],
+    multiprocess_mode="max",
+)  # fmt: skip
 
 _PROMO = {EventType.PROMO_RESERVED, EventType.PROMO_REDEEMED, EventType.PROMO_RELEASED}
 
@@ -78,3 +101,9 @@ def observe_new_events(types: Iterable[EventType]) -> None:
     for kind in types:
         if kind in _PROMO:
             child(PROMO_EVENTS, kind.name).inc()
+
+
+def observe_delivered(entry: Any) -> None:
+    """One feed entry sent to a subscriber: counted, and its lag from commit observed."""
+    DELIVERED.inc()
+    DELIVERY_LAG.observe(max(0.0, time.time() - entry.event.at.timestamp()))

@@ -18,6 +18,7 @@ from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
 from schema.served import PreparedServedSchema, ServedSchema
+from schema.subscription import Subscription
 
 
 def build_schema(
@@ -41,6 +42,7 @@ def build_schema(
     schema = kind(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[
             lambda: AddValidationRules(rules),

@@ -77,14 +77,18 @@ class PromoActivation:
 @strawberry.type(description="One entry of an order's history, in its stream.")
 class OrderEvent:
     id: strawberry.ID = strawberry.field(description="The stream entry id.")
+    order_id: strawberry.ID = strawberry.field(description="The order it happened to.")
+    version: int = strawberry.field(description="Its 1-based place in the order's history.")
     type: EventType = strawberry.field(description="What happened.")
     at: DateTime = strawberry.field(description="When, in UTC.")
     data: JSON = strawberry.field(description="The event's data (SPEC §3.3).")
 
     @classmethod
-    def from_domain(cls, event: Event) -> OrderEvent:
+    def from_domain(cls, event: Event, order_id: str, version: int) -> OrderEvent:
         return cls(
             id=strawberry.ID(event.id),
+            order_id=strawberry.ID(order_id),
+            version=version,
             type=event.type,
             at=datetime_value(event.at),
             data=cast(JSON, event.data),
@@ -145,7 +149,11 @@ class Order(Node):
 
     @strawberry.field(description="Its history, oldest first.")
     def events(self) -> list[OrderEvent]:
-        return [OrderEvent.from_domain(event) for event in self.domain.events]
+        order_id = self.domain.order_id
+        return [
+            OrderEvent.from_domain(event, order_id, version)
+            for version, event in enumerate(self.domain.events, 1)
+        ]
 
     @classmethod
     def from_domain(cls, order: model.Order) -> Order:
@@ -215,3 +223,14 @@ class PromoPayload:
 class UserPayload:
     user_id: strawberry.ID | None = strawberry.field(description="The user, or null on failure.")
     errors: list[UserError] = strawberry.field(description="Empty on success.")
+
+
+@strawberry.type(
+    description="An event of one of an entity's orders, as entityOrderEvents sends it."
+)
+class EntityOrderEvent:
+    cursor: str = strawberry.field(
+        description="Opaque: resubscribe with it as `after` to go on right after this event."
+    )
+    event: OrderEvent = strawberry.field(description="The event.")
+    order: Order = strawberry.field(description="The order as it stood right after the event.")

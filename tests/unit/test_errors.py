@@ -34,6 +34,7 @@ SPEC_STATUS = {
     "PERSISTED_QUERY_NOT_FOUND": 404,
     "PERSISTED_QUERY_NOT_ALLOWED": 400,
     "PERSISTED_QUERY_HASH_MISMATCH": 400,
+    "CURSOR_EXPIRED": 410,
     "UNAVAILABLE": 503,
 }
 # Added beyond the GraphQL enum for the REST edge: body over 1 MiB (§7), not JSON (§6).

@@ -1,0 +1,136 @@
+"""Live order events (SPEC §10): what orderEvents and entityOrderEvents send, and in what order.
+
+Both register with the process's hub before reading what came before, so nothing committed in
+between is missed, and drop what the history already sent, so nothing comes twice. Their
+errors come before the first event (an unknown order, a bad or expired cursor).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from domain import access
+from domain.access import Caller
+from domain.events import Event
+from domain.order import Order
+from domain.validation import check_id, invalid
+from resolvers import feed_cursors
+from resolvers.feed import FeedEntry, id_order, last_ids, read_after
+from resolvers.feed_cursors import FeedCursor
+from resolvers.keys import Home, entity_homes_key, events_key, partition_of
+from resolvers.live import Hub
+from resolvers.orders import get_order, locate
+from resolvers.replies import order_from_entries
+from resolvers.store import Store
+
+_EVENT_ID = re.compile(r"\d{1,20}-\d{1,20}")
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """One event of an order as a subscription sends it."""
+
+    order_id: str
+    version: int
+    event: Event
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySent:
+    cursor: str
+    sent: Sent
+    order: Order  # as it stood right after the event
+
+
+async def order_events(
+    store: Store, hub: Hub, order_id: str, after: str | None, caller: Caller
+) -> AsyncIterator[Sent]:
+    check_id(order_id, ["orderId"])
+    if after is not None and not (isinstance(after, str) and _EVENT_ID.fullmatch(after)):
+        raise invalid(["after"], "after must be an event id of this order")
+    subscriber = hub.of_order(order_id)
+    try:
+        order = await get_order(store, order_id, caller)
+        ids = [event.id for event in order.events]
+        if after is not None and after not in ids:
+            raise invalid(["after"], "after is not an event of this order")
+        start = ids.index(after) + 1 if after is not None else 0
+        last = after
+        for version, event in enumerate(order.events[start:], start + 1):
+            yield Sent(order_id, version, event)
+            last = event.id
+        async for entry in subscriber.entries():
+            if last is not None and id_order(entry.event.id) <= id_order(last):
+                continue  # already in the history sent
+            yield Sent(order_id, entry.version, entry.event)
+            last = entry.event.id
+    finally:
+        subscriber.close()
+
+
+async def entity_order_events(
+    store: Store,
+    hub: Hub,
+    entity_id: str,
+    after: str | None,
+    caller: Caller,
+    retention_seconds: float,
+) -> AsyncIterator[EntitySent]:
+    check_id(entity_id, ["entityId"])
+    subscriber = hub.of_entity(entity_id)
+    try:
+        seconds, micros = await store.read("TIME")
+        now = int(seconds) * 1000 + int(micros) // 1000
+        partitions = await _partitions(store, entity_id)
+        if after is None:
+            cursor = FeedCursor(entity_id, now, await last_ids(store, partitions))
+        else:
+            cursor = feed_cursors.decode(after, entity_id, now, retention_seconds)
+            async for sent in _replay(store, cursor, partitions | set(cursor.positions), caller):
+                yield sent
+        async for entry in subscriber.entries():
+            known = cursor.positions.get(entry.partition)
+            if known is not None and id_order(entry.feed_id) <= id_order(known):
+                continue  # sent by the replay
+            cursor.positions[entry.partition] = entry.feed_id
+            if _shown(entry, entity_id, caller):
+                yield await _entity_sent(store, cursor, entry)
+    finally:
+        subscriber.close()
+
+
+async def _partitions(store: Store, entity_id: str) -> set[int]:
+    """The partitions the entity's orders are written to: those of its homes."""
+    homes = set(await store.read("SMEMBERS", entity_homes_key(entity_id)))
+    return {partition_of(tag) for tag in {Home.of_entity(entity_id).tag, *homes}}
+
+
+async def _replay(
+    store: Store, cursor: FeedCursor, partitions: set[int], caller: Caller
+) -> AsyncIterator[EntitySent]:
+    waiting = {p: cursor.start(p) for p in partitions}
+    while waiting:
+        entries = await read_after(store, waiting)
+        read: set[int] = set()
+        for entry in entries:
+            cursor.positions[entry.partition] = entry.feed_id
+            read.add(entry.partition)
+            if _shown(entry, cursor.entity_id, caller):
+                yield await _entity_sent(store, cursor, entry)
+        waiting = {p: cursor.positions[p] for p in read}
+
+
+def _shown(entry: FeedEntry, entity_id: str, caller: Caller) -> bool:
+    """The entity's, and visible to the caller (a customer sees only its own orders)."""
+    return entry.entity_id == entity_id and access.may_see(caller, entry.owner_id or None)
+
+
+async def _entity_sent(store: Store, cursor: FeedCursor, entry: FeedEntry) -> EntitySent:
+    home = await locate(store, entry.order_id)
+    entries = await store.read("XRANGE", events_key(home, entry.order_id), "-", entry.event.id)
+    order = order_from_entries(entry.order_id, entries)
+    assert order is not None  # the entry's event is in the stream: the feed has no other
+    sent = Sent(entry.order_id, entry.version, entry.event)
+    return EntitySent(feed_cursors.encode(cursor), sent, order)
