@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -15,11 +15,12 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAd
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -69,8 +70,19 @@ class Live:
     max_sockets: int = 10_000
 
 
+class _SocketAdapter(ASGIWebSocketAdapter):
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        # graphql-transport-ws messages are text frames: clients refuse binary ones, which is
+        # what Strawberry sends for the bytes our orjson encode_json makes.
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class OrdoGraphQL(GraphQL[Context, None]):
     request_adapter_class = _RequestAdapter
+    websocket_adapter_class = _SocketAdapter
 
     def __init__(
         self,
@@ -136,6 +148,13 @@ class OrdoGraphQL(GraphQL[Context, None]):
     ) -> Response | WebSocket:
         """A subscription connection, while the worker holds fewer than its limit."""
         if self.sockets >= self.live.max_sockets:
+            # Accepted, then closed: a close code tells a client to come back later (1013),
+            # where a refused handshake is only a 403.
+            offered = request.scope.get("subprotocols") or []
+            protocol = (
+                GRAPHQL_TRANSPORT_WS_PROTOCOL if GRAPHQL_TRANSPORT_WS_PROTOCOL in offered else None
+            )
+            await request.accept(subprotocol=protocol)
             await request.close(code=1013, reason="too many connections: try again later")
             return request
         self.sockets += 1
