@@ -129,6 +129,8 @@ class Follower:
                 self._ready.clear()
                 self.reconnects += 1
                 log.warning("feed follower reconnecting", error=repr(error))
+                with contextlib.suppress(Exception):
+                    await self.store.refresh()
                 await asyncio.sleep(RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)])
             finally:
                 if news is not None:

@@ -87,6 +87,9 @@ class Store(ABC):
                         return
             yield key
 
+    async def refresh(self) -> None:  # noqa: B027 - not abstract: most backends have none
+        """Learn the topology again (a cluster's slot map); a single Redis has none."""
+
     def pubsub(self) -> Any:
         """A Pub/Sub connection of its own (the change feed's news: resolvers/follower.py).
         On a cluster any node hears a PUBLISH made on any other."""

@@ -77,6 +77,11 @@ class ClusterStore(Store):
                         await self._load(call)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
+    async def refresh(self) -> None:
+        # A slot missing from the map (learned while the cluster was forming, or changed
+        # since) fails every command to it with a KeyError until the map is read again.
+        await self.client.nodes_manager.initialize()
+
     async def _run_alone(self, call: Call) -> Any:
         return await self.client.execute_command(*self._evalsha(*call))
 

@@ -1,0 +1,92 @@
+"""The process's hub of live events (resolvers/live.py): each subscriber gets its order's or
+entity's entries, in order; one that falls further behind than its buffer is dropped after
+what it holds, and the socket of its subscription is closed with 1013."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from domain.access import ANONYMOUS
+from resolvers import entity_orders, orders
+from resolvers.live import Hub, Overflowed
+from resolvers.store import Store
+from schema.context import Context
+from schema.subscription import SLOW_CLIENT, _guarded
+from tests.e2e.helpers import RAW_RENT, RawItemIn
+from tests.support import unique
+
+
+async def _started(store: Store, buffer: int) -> Hub:
+    hub = Hub(store, buffer=buffer)
+    await hub.start()
+    await asyncio.wait_for(hub.follower.wait_ready(), 30)
+    return hub
+
+
+async def test_a_subscriber_gets_its_orders_entries_in_order(store: Store) -> None:
+    hub = await _started(store, buffer=100)
+    try:
+        order_id, entity_id = unique("o"), unique("e")
+        subscriber, other = hub.of_order(order_id), hub.of_order(unique("o"))
+        items = [RawItemIn("a"), RawItemIn("b")]
+        await entity_orders.create_order_with_items(store, order_id, entity_id, RAW_RENT, items)
+        await orders.cancel_order(store, order_id)
+        entries = subscriber.entries()
+        got = [await asyncio.wait_for(anext(entries), 30) for _ in range(4)]
+        assert [(e.event.type.value, e.version) for e in got] == [
+            ("ORDER_CREATED", 1),
+            ("ITEM_ADDED", 2),
+            ("ITEM_ADDED", 3),
+            ("ORDER_CANCELLED", 4),
+        ]
+        assert other.queue.empty()
+        subscriber.close()
+        other.close()
+        assert hub.open == 0
+    finally:
+        await hub.stop()
+
+
+async def test_a_subscriber_behind_its_buffer_is_dropped_after_what_it_holds(
+    store: Store,
+) -> None:
+    hub = await _started(store, buffer=3)
+    try:
+        entity_id = unique("e")
+        subscriber = hub.of_entity(entity_id)
+        items = [RawItemIn(f"i{n}") for n in range(5)]  # six events, three past the buffer
+        await entity_orders.create_order_with_items(store, unique("o"), entity_id, RAW_RENT, items)
+        await asyncio.wait_for(subscriber.overflowed.wait(), 30)
+        held = []
+        with pytest.raises(Overflowed):
+            async for entry in subscriber.entries():
+                held.append(entry.event.type.value)
+        assert held == ["ORDER_CREATED", "ITEM_ADDED", "ITEM_ADDED"]
+        subscriber.close()
+    finally:
+        await hub.stop()
+
+
+class _Socket:
+    def __init__(self) -> None:
+        self.closed: tuple[int, str] | None = None
+
+    async def close(self, code: int, reason: str) -> None:
+        self.closed = (code, reason)
+
+
+async def test_an_overflowed_subscription_closes_its_socket_with_1013(store: Store) -> None:
+    socket = _Socket()
+    context = Context(store, ANONYMOUS, socket=socket)
+
+    async def overflowing() -> AsyncIterator[Any]:
+        yield 1
+        raise Overflowed
+
+    seen = [item async for item in _guarded(context, overflowing())]
+    assert seen == [1]
+    assert socket.closed is not None and socket.closed[0] == SLOW_CLIENT == 1013
