@@ -235,3 +235,27 @@ async def _error_code_as(server: OrdoServer, init: dict[str, str], order_id: str
             ):
                 pass
     return str((raised.value.errors or [{}])[0]["extensions"]["code"])
+
+
+async def test_metrics_show_live_events(server: OrdoServer, api: Api) -> None:
+    order_id = (await create_plain(api))["orderId"]
+    async with session(server.url) as client:
+        stream = Listening(
+            client.subscribe(GraphQLRequest(ORDER_EVENTS, variable_values={"o": order_id}))
+        )
+        await stream.take(1)
+        ok(await cancel(api, order_id))
+        await stream.take(1)
+        text = (await api.http.get("/metrics")).text
+    values = {
+        line.split()[0]: float(line.split()[1])
+        for line in text.splitlines()
+        if line and not line.startswith("#")
+    }
+    assert values["ordo_subscriptions_open"] >= 1
+    assert values["ordo_websocket_connections_open"] >= 1
+    assert values["ordo_events_delivered_total"] >= 1
+    assert values["ordo_event_delivery_lag_seconds_count"] >= 1
+    assert "ordo_slow_subscribers_closed_total" in values
+    assert "ordo_feed_trimmed_total" in values
+    assert (await api.http.get("/readyz")).status_code == 200
