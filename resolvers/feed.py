@@ -14,7 +14,7 @@ An entry's id orders it within its partition; an order's events are all in one p
 
 from __future__ import annotations
 
-import time
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +25,7 @@ from resolvers.replies import event_of
 from resolvers.store import Store
 
 START = "0-0"  # a position before every entry
+STREAM_ID = re.compile(r"\d{1,20}-\d{1,20}")  # a stream entry's id, as clients may send one
 BATCH = 1000  # entries read from one partition per command
 
 
@@ -79,11 +80,11 @@ async def read_after(
     return [
         entry_of(partition, feed_id, fields)
         for partition, reply in zip(parts, replies, strict=True)
-        for feed_id, fields in _entries(reply)
+        for feed_id, fields in stream_entries(reply)
     ]
 
 
-def _entries(reply: Any) -> list[Any]:
+def stream_entries(reply: Any) -> list[Any]:
     """XREAD's answer for one stream: {key: entries} (RESP3) or [[key, entries]] (RESP2),
     or nothing when there is none."""
     if not reply:
@@ -128,7 +129,3 @@ async def trim(store: Store, retention_seconds: float) -> int:
         [("XTRIM", partition_key(p), "MINID", f"{max(oldest, 0)}-0") for p in parts]
     )
     return sum(int(n) for n in trimmed)
-
-
-def now_millis() -> int:
-    return int(time.time() * 1000)

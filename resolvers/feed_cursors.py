@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from dataclasses import dataclass, field
 
 import orjson
 
 from domain.errors import ErrorCode, OrdoError
 from domain.validation import invalid
+from resolvers.feed import STREAM_ID
 from resolvers.keys import PARTITIONS
 
 VERSION = 1
 FIELD = ("after",)
 MAX_LENGTH = 64 * 1024
-_ID = re.compile(r"\d{1,20}-\d{1,20}")
 
 
 @dataclass
@@ -73,7 +72,7 @@ def _parsed(text: object) -> FeedCursor:
     for key, value in positions.items():
         if not (key.isdigit() and int(key) < PARTITIONS and isinstance(value, str)):
             raise _malformed()
-        if not _ID.fullmatch(value):
+        if not STREAM_ID.fullmatch(value):
             raise _malformed()
         parsed[int(key)] = value
     return FeedCursor(entity, since, parsed)

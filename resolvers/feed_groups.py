@@ -11,11 +11,17 @@ once, nothing is skipped, and one consumer at a time sees each order's events in
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from redis.exceptions import ResponseError
 
-from resolvers.feed import BATCH, FeedEntry, entry_of, existing_partitions, id_order
+from resolvers.feed import (
+    BATCH,
+    FeedEntry,
+    entry_of,
+    existing_partitions,
+    id_order,
+    stream_entries,
+)
 from resolvers.keys import FEED_GROUPS, partition_key
 from resolvers.store import Store
 
@@ -86,13 +92,7 @@ class Group:
             "XREADGROUP", "GROUP", self.name, self.consumer, "COUNT", BATCH,
             "STREAMS", partition_key(partition), start,
         )  # fmt: skip
-        return [entry_of(partition, i, fields) for i, fields in _entries(reply) if fields]
-
-
-def _entries(reply: Any) -> list[Any]:
-    if not reply:
-        return []
-    return list(next(iter(reply.values())) if isinstance(reply, dict) else reply[0][1])
+        return [entry_of(partition, i, fields) for i, fields in stream_entries(reply) if fields]
 
 
 async def group_lags(store: Store) -> dict[str, int]:

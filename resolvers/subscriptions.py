@@ -7,7 +7,6 @@ errors come before the first event (an unknown order, a bad or expired cursor).
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -17,15 +16,13 @@ from domain.events import Event
 from domain.order import Order
 from domain.validation import check_id, invalid
 from resolvers import feed_cursors
-from resolvers.feed import FeedEntry, id_order, last_ids, read_after
+from resolvers.feed import STREAM_ID, FeedEntry, id_order, last_ids, read_after
 from resolvers.feed_cursors import FeedCursor
 from resolvers.keys import Home, entity_homes_key, events_key, partition_of
 from resolvers.live import Hub
 from resolvers.orders import get_order, locate
 from resolvers.replies import order_from_entries
 from resolvers.store import Store
-
-_EVENT_ID = re.compile(r"\d{1,20}-\d{1,20}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +45,7 @@ async def order_events(
     store: Store, hub: Hub, order_id: str, after: str | None, caller: Caller
 ) -> AsyncIterator[Sent]:
     check_id(order_id, ["orderId"])
-    if after is not None and not (isinstance(after, str) and _EVENT_ID.fullmatch(after)):
+    if after is not None and not (isinstance(after, str) and STREAM_ID.fullmatch(after)):
         raise invalid(["after"], "after must be an event id of this order")
     subscriber = hub.of_order(order_id)
     try:

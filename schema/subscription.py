@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import TypeVar
 
 import strawberry
@@ -32,14 +32,12 @@ class Subscription:
     ) -> AsyncGenerator[OrderEvent, None]:
         context = info.context
 
-        async def events() -> AsyncIterator[subscriptions.Sent]:
-            stream = subscriptions.order_events(
+        def events() -> AsyncIterator[subscriptions.Sent]:
+            return subscriptions.order_events(
                 context.store, context.live(), order_id, after, context.who()
             )
-            async for sent in stream:
-                yield sent
 
-        async for sent in _guarded(context, events()):
+        async for sent in _guarded(context, events):
             yield OrderEvent.from_domain(sent.event, sent.order_id, sent.version)
 
     @strawberry.subscription(
@@ -52,15 +50,13 @@ class Subscription:
     ) -> AsyncGenerator[EntityOrderEvent, None]:
         context = info.context
 
-        async def events() -> AsyncIterator[subscriptions.EntitySent]:
-            stream = subscriptions.entity_order_events(
+        def events() -> AsyncIterator[subscriptions.EntitySent]:
+            return subscriptions.entity_order_events(
                 context.store, context.live(), entity_id, after, context.who(),
                 context.feed_retention,
             )  # fmt: skip
-            async for sent in stream:
-                yield sent
 
-        async for item in _guarded(context, events()):
+        async for item in _guarded(context, events):
             sent = item.sent
             yield EntityOrderEvent(
                 cursor=item.cursor,
@@ -69,12 +65,13 @@ class Subscription:
             )
 
 
-async def _guarded(context: Context, stream: AsyncIterator[T]) -> AsyncIterator[T]:
-    """Expected failures as top-level errors with their codes; a client that fell behind is
-    disconnected with a close code that tells it to resume."""
+async def _guarded(context: Context, events: Callable[[], AsyncIterator[T]]) -> AsyncIterator[T]:
+    """Expected failures as top-level errors with their codes (the caller's too: `events` is
+    called inside); a client that fell behind is disconnected with a close code that tells it
+    to resume."""
     SUBSCRIPTIONS.inc()
     try:
-        async for item in stream:
+        async for item in events():
             yield item
     except OrdoError as error:
         raise top_level(error.code, error.message) from error

@@ -24,9 +24,17 @@ end
 local function append_event(events_key, event_type, data)
   local event_id = redis.call('XADD', events_key, '*', 'type', event_type, 'data', data)
   appended = appended + 1
-  local order = redis.call('HMGET', feed.order_key, 'entityId', 'ownerId')
-  redis.call('XADD', feed.key, '*', 'orderId', feed.order_id, 'entityId', order[1] or '',
-    'ownerId', order[2] or '', 'version', redis.call('XLEN', events_key), 'eventId', event_id,
+  if appended == 1 then
+    -- Read once a call: a script sets an order's entity and owner before its first event,
+    -- and every event of one call is the order's next.
+    local order = redis.call('HMGET', feed.order_key, 'entityId', 'ownerId')
+    feed.entity, feed.owner = order[1] or '', order[2] or ''
+    feed.version = redis.call('XLEN', events_key)
+  else
+    feed.version = feed.version + 1
+  end
+  redis.call('XADD', feed.key, '*', 'orderId', feed.order_id, 'entityId', feed.entity,
+    'ownerId', feed.owner, 'version', feed.version, 'eventId', event_id,
     'type', event_type, 'data', data)
   if appended == 1 then
     redis.call('PUBLISH', FEED_NEWS, feed.key)

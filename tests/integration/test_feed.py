@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -107,13 +108,23 @@ async def test_a_race_on_one_promo_feeds_exactly_the_events_written(store: Store
     assert {o: _as_stream(fed[o]) for o in made} == await _streams(store, made)
 
 
-async def test_the_follower_delivers_each_new_entry_once(store: Store) -> None:
+@asynccontextmanager
+async def _following(store: Store) -> AsyncIterator[tuple[Follower, list[FeedEntry]]]:
+    """A started, ready follower and what it has handed its one listener so far."""
     follower = Follower(store)
     await follower.start()
     await asyncio.wait_for(follower.wait_ready(), 30)
     heard: list[FeedEntry] = []
     unlisten = follower.listen(heard.append)
     try:
+        yield follower, heard
+    finally:
+        unlisten()
+        await follower.stop()
+
+
+async def test_the_follower_delivers_each_new_entry_once(store: Store) -> None:
+    async with _following(store) as (_, heard):
         made, _, _ = await _mixed_orders(store)
         expected = await _streams(store, made)
         total = sum(len(events) for events in expected.values())
@@ -123,9 +134,6 @@ async def test_the_follower_delivers_each_new_entry_once(store: Store) -> None:
             if entry.order_id in made:
                 mine[entry.order_id].append(entry)
         assert {o: _as_stream(mine[o]) for o in made} == expected
-    finally:
-        unlisten()
-        await follower.stop()
 
 
 async def test_the_follower_catches_up_after_losing_its_news_connection(
@@ -133,12 +141,7 @@ async def test_the_follower_catches_up_after_losing_its_news_connection(
 ) -> None:
     if backend == "embedded":
         pytest.skip("the embedded store has no connections to kill")
-    follower = Follower(store)
-    await follower.start()
-    await asyncio.wait_for(follower.wait_ready(), 30)
-    heard: list[FeedEntry] = []
-    unlisten = follower.listen(heard.append)
-    try:
+    async with _following(store) as (follower, heard):
         before = follower.reconnects
         await _kill_pubsub_clients(store)
         # Written while the news connection is down or being made again: news of it may be
@@ -147,9 +150,6 @@ async def test_the_follower_catches_up_after_losing_its_news_connection(
         await _until(lambda: follower.reconnects > before and follower.ready)
         await _until(lambda: {e.order_id for e in heard} >= set(made))
         assert sorted(e.order_id for e in heard if e.order_id in made) == sorted(made)
-    finally:
-        unlisten()
-        await follower.stop()
 
 
 async def _kill_pubsub_clients(store: Store) -> None:

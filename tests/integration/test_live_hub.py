@@ -87,6 +87,6 @@ async def test_an_overflowed_subscription_closes_its_socket_with_1013(store: Sto
         yield 1
         raise Overflowed
 
-    seen = [item async for item in _guarded(context, overflowing())]
+    seen = [item async for item in _guarded(context, overflowing)]
     assert seen == [1]
     assert socket.closed is not None and socket.closed[0] == SLOW_CLIENT == 1013

@@ -1,0 +1,29 @@
+"""/readyz is honest about live events (SPEC §10): while the process's feed reader is not
+following (not yet started, or reconnecting), it answers 503; once it follows, 200."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from ordo.app import create_app
+from ordo.settings import load_settings
+from tests.support import ADMIN_TOKEN
+
+
+async def test_readyz_waits_for_the_feed_reader() -> None:
+    app = create_app(load_settings({"ORDO_ADMIN_TOKEN": ADMIN_TOKEN}))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://ordo"
+    ) as http:
+        not_following = await http.get("/readyz")  # no lifespan: the reader never started
+        assert not_following.status_code == 503
+        assert not_following.json()["error"]["code"] == "UNAVAILABLE"
+        hub = app.state.hub
+        await hub.start()
+        try:
+            await asyncio.wait_for(hub.follower.wait_ready(), 30)
+            assert (await http.get("/readyz")).status_code == 200
+        finally:
+            await hub.stop()
