@@ -63,3 +63,43 @@ async def test_graphiql_runs_a_query_offline_and_shows_the_result(
     assert any("/graphiql-assets/graphiql/graphiql.min.js" in url for url in urls)
     assert all(url.startswith(served.url) for url in urls), urls
     assert page.failures() == []
+
+
+async def test_graphiql_runs_a_subscription_and_shows_a_live_event(
+    served: OrdoServer, order_id: str
+) -> None:
+    """The page's own fetcher opens graphql-transport-ws at /graphql: the history comes, then
+    an event committed while the page listens replaces it in the result pane."""
+    query = (
+        f'subscription {{ orderEvents(orderId: "{order_id}") {{ orderId version type }} }}'
+    )
+    result_text = "(document.querySelector('.result-window')?.innerText ?? '')"
+
+    async with chromium_page() as page:
+        await page.open(f"{served.url}/graphql?q={quote(query)}")
+        try:
+            assert page.failures() == []
+            await page.wait_for("!!document.querySelector('.graphiql-execute-button')")
+            await page.click(".graphiql-execute-button")
+            history = await page.wait_for(
+                f"{result_text}.includes('ORDER_CREATED') && {result_text}"
+            )
+            closed = httpx.post(
+                f"{served.url}/orders/{order_id}", json={"new status": "cancel"}
+            )
+            assert closed.status_code == 200, closed.text
+            live = await page.wait_for(
+                f"{result_text}.includes('ORDER_CANCELLED') && {result_text}"
+            )
+        finally:
+            await page.screenshot(ROOT / "artifacts" / "graphiql-subscription.png")
+
+    assert '"version": 1' in history
+    assert '"version": 2' in live and order_id in live
+    sockets = [
+        event["params"]["url"]
+        for event in page.events
+        if event.get("method") == "Network.webSocketCreated"
+    ]
+    assert sockets == [f"{served.url.replace('http://', 'ws://')}/graphql"], sockets
+    assert page.failures() == []
