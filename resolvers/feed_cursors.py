@@ -16,7 +16,7 @@ import orjson
 
 from domain.errors import ErrorCode, OrdoError
 from domain.validation import invalid
-from resolvers.feed import STREAM_ID
+from resolvers.feed import START, STREAM_ID, id_order
 from resolvers.keys import PARTITIONS
 
 VERSION = 1
@@ -34,7 +34,10 @@ class FeedCursor:
         return self.positions.get(partition, f"{max(self.since - 1, 0)}-18446744073709551615")
 
     def oldest_millis(self) -> int:
-        return min([self.since, *(int(p.split("-")[0]) for p in self.positions.values())])
+        """How far back the cursor reaches. START stands for a partition that was empty when
+        seen: what it holds now came after `since`, so it reaches back no further."""
+        kept = (id_order(p)[0] for p in self.positions.values() if p != START)
+        return min([self.since, *kept])
 
 
 def encode(cursor: FeedCursor) -> str:

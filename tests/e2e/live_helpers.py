@@ -72,7 +72,7 @@ class Listening:
         finally:
             if not getting.done():
                 getting.cancel()  # a waiter left behind would swallow the next result
-        if not getting.cancelled():
+        if getting.done() and not getting.cancelled():
             return getting.result()
         self.pump.result()  # the subscription's error, if it ended with one
         raise AssertionError("the subscription ended")

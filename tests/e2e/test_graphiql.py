@@ -70,9 +70,7 @@ async def test_graphiql_runs_a_subscription_and_shows_a_live_event(
 ) -> None:
     """The page's own fetcher opens graphql-transport-ws at /graphql: the history comes, then
     an event committed while the page listens replaces it in the result pane."""
-    query = (
-        f'subscription {{ orderEvents(orderId: "{order_id}") {{ orderId version type }} }}'
-    )
+    query = f'subscription {{ orderEvents(orderId: "{order_id}") {{ orderId version type }} }}'
     result_text = "(document.querySelector('.result-window')?.innerText ?? '')"
 
     async with chromium_page() as page:
@@ -84,9 +82,8 @@ async def test_graphiql_runs_a_subscription_and_shows_a_live_event(
             history = await page.wait_for(
                 f"{result_text}.includes('ORDER_CREATED') && {result_text}"
             )
-            closed = httpx.post(
-                f"{served.url}/orders/{order_id}", json={"new status": "cancel"}
-            )
+            async with httpx.AsyncClient(base_url=served.url) as http:
+                closed = await http.post(f"/orders/{order_id}", json={"new status": "cancel"})
             assert closed.status_code == 200, closed.text
             live = await page.wait_for(
                 f"{result_text}.includes('ORDER_CANCELLED') && {result_text}"

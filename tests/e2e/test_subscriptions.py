@@ -18,7 +18,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
 from tests.e2e.conftest import Api
-from tests.e2e.helpers import cancel, create, create_plain, item, ok, update
+from tests.e2e.helpers import cancel, create, create_plain, item, ok, update, user_and_promo
 from tests.e2e.live_helpers import (
     ENTITY_EVENTS,
     ORDER_EVENTS,
@@ -118,6 +118,36 @@ async def test_entity_events_include_new_orders_and_resume_from_a_cursor(
     )
     cancelled = next(r for r in resumed if r["event"]["type"] == "ORDER_CANCELLED")
     assert cancelled["order"]["status"] == "CANCELLED"
+
+
+async def test_a_cursor_resumes_when_the_entitys_own_partition_is_empty(
+    server: OrdoServer, api: Api
+) -> None:
+    """Orders with a promo live in the promo's slot: the entity's own partition stays empty,
+    and a cursor that saw it empty is not older than the retention for that."""
+    entity_id, order_id = unique("e"), unique("o")
+    promo = await user_and_promo(api, 10, 10)
+    async with session(server.url) as client:
+        stream = Listening(
+            client.subscribe(GraphQLRequest(ENTITY_EVENTS, variable_values={"e": entity_id}))
+        )
+        probe = asyncio.ensure_future(stream.take(1))
+        while not probe.done():  # an event that comes back says the subscription is live
+            ok(await create(api, unique("o"), entity_id, [item("a")], promo=promo))
+            await asyncio.wait({probe}, timeout=0.2)
+        await stream.drained()
+        made = ok(await create(api, order_id, entity_id, [item("a")], promo=promo))
+        got = [r["entityOrderEvents"] for r in await stream.take(len(made["events"]))]
+    cancelled = ok(await cancel(api, order_id))["events"][len(made["events"]) :]  # unheard
+    async with session(server.url) as client:
+        variables = {"e": entity_id, "after": got[-1]["cursor"]}
+        stream = Listening(
+            client.subscribe(GraphQLRequest(ENTITY_EVENTS, variable_values=variables))
+        )
+        resumed = [r["entityOrderEvents"] for r in await stream.take(len(cancelled))]
+        assert await stream.nothing_more()
+    assert [r["event"]["type"] for r in resumed] == [e["type"] for e in cancelled]
+    assert {r["event"]["orderId"] for r in resumed} == {order_id}
 
 
 async def _error_code(server: OrdoServer, document: object, variables: dict[str, object]) -> str:

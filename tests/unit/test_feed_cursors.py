@@ -1,0 +1,53 @@
+"""entityOrderEvents cursors (SPEC §10): what comes back is what was given; a cursor of
+another entity or not made here names `after`; one that reaches back past the retention is
+CURSOR_EXPIRED, and a partition seen empty (START) does not make it reach back further."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.errors import ErrorCode, OrdoError
+from resolvers.feed import START
+from resolvers.feed_cursors import FeedCursor, decode, encode
+
+DAY = 86_400.0
+NOW = 1_800_000_000_000  # ms
+
+
+def _cursor(since: int, **positions: str) -> str:
+    return encode(FeedCursor("e1", since, {int(p[1:]): i for p, i in positions.items()}))
+
+
+def test_a_cursor_comes_back_as_it_was_given() -> None:
+    given = FeedCursor("e1", NOW - 5, {7: f"{NOW - 3}-2", 9: START})
+    assert decode(encode(given), "e1", NOW, DAY) == given
+
+
+def test_a_partition_seen_empty_does_not_expire_a_recent_cursor() -> None:
+    assert decode(_cursor(NOW - 1000, p3=START), "e1", NOW, DAY).positions == {3: START}
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _cursor(NOW - int(DAY * 1000) - 1),  # began before the retention
+        _cursor(NOW - 1000, p3=f"{NOW - int(DAY * 1000) - 1}-0"),  # a position before it
+    ],
+)
+def test_a_cursor_past_the_retention_is_expired(cursor: str) -> None:
+    with pytest.raises(OrdoError) as raised:
+        decode(cursor, "e1", NOW, DAY)
+    assert raised.value.code is ErrorCode.CURSOR_EXPIRED
+
+
+@pytest.mark.parametrize("cursor", ["", "not base64 json", _cursor(NOW, p99999="1-0")])
+def test_what_is_not_a_cursor_names_after(cursor: str) -> None:
+    with pytest.raises(OrdoError) as raised:
+        decode(cursor, "e1", NOW, DAY)
+    assert (raised.value.code, raised.value.field) == (ErrorCode.INVALID_INPUT, ("after",))
+
+
+def test_a_cursor_of_another_entity_names_after() -> None:
+    with pytest.raises(OrdoError) as raised:
+        decode(_cursor(NOW), "e2", NOW, DAY)
+    assert raised.value.field == ("after",)
