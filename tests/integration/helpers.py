@@ -7,6 +7,8 @@ a resolver, so a test checks what a script wrote, not what a resolver says it wr
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,8 +16,10 @@ from typing import Any
 from domain.events import Event
 from domain.fold import fold
 from domain.order import Order
-from resolvers import promos, users
+from resolvers import feed, promos, users
+from resolvers.feed import START, FeedEntry
 from resolvers.keys import Home, events_key, order_keys, order_promo_keys, promo_keys
+from resolvers.orders import locate
 from resolvers.replies import events_from_entries
 from resolvers.store import Store
 from tests.support import unique
@@ -132,3 +136,27 @@ def hash_tag(key: str) -> str | None:
     start = key.find("{")
     end = key.find("}", start + 1) if start >= 0 else -1
     return key[start + 1 : end] if end > start + 1 else None
+
+
+async def feed_of(store: Store, order_ids: Iterable[str]) -> dict[str, list[FeedEntry]]:
+    """Every feed entry of these orders, read from the start of every partition."""
+    wanted, found = set(order_ids), defaultdict(list)
+    positions = dict.fromkeys(await feed.existing_partitions(store), START)
+    while positions:
+        entries = await feed.read_after(store, positions)
+        for entry in entries:
+            positions[entry.partition] = entry.feed_id
+            if entry.order_id in wanted:
+                found[entry.order_id].append(entry)
+        done = {p for p in positions if not any(e.partition == p for e in entries)}
+        positions = {p: i for p, i in positions.items() if p not in done}
+    return found
+
+
+async def streams_of(store: Store, order_ids: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    streams = {}
+    for order_id in order_ids:
+        home = await locate(store, order_id)
+        entries = await store.read("XRANGE", events_key(home, order_id), "-", "+")
+        streams[order_id] = [(e.id, e.type.value) for e in events_from_entries(entries)]
+    return streams

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
@@ -15,39 +15,14 @@ import pytest
 from domain.errors import OrdoError
 from domain.order import PromoActivation
 from resolvers import entity_orders, feed, orders
-from resolvers.feed import START, FeedEntry
+from resolvers.feed import FeedEntry
 from resolvers.follower import Follower
 from resolvers.keys import Home, events_key
 from resolvers.orders import locate
-from resolvers.replies import events_from_entries
 from resolvers.store import Store
 from tests.e2e.helpers import RAW_RENT, RawItemIn
-from tests.integration.helpers import new_promo, new_user
+from tests.integration.helpers import feed_of, new_promo, new_user, streams_of
 from tests.support import unique
-
-
-async def _feed_of(store: Store, order_ids: Iterable[str]) -> dict[str, list[FeedEntry]]:
-    """Every feed entry of these orders, read from the start of every partition."""
-    wanted, found = set(order_ids), defaultdict(list)
-    positions = dict.fromkeys(await feed.existing_partitions(store), START)
-    while positions:
-        entries = await feed.read_after(store, positions)
-        for entry in entries:
-            positions[entry.partition] = entry.feed_id
-            if entry.order_id in wanted:
-                found[entry.order_id].append(entry)
-        done = {p for p in positions if not any(e.partition == p for e in entries)}
-        positions = {p: i for p, i in positions.items() if p not in done}
-    return found
-
-
-async def _streams(store: Store, order_ids: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
-    streams = {}
-    for order_id in order_ids:
-        home = await locate(store, order_id)
-        entries = await store.read("XRANGE", events_key(home, order_id), "-", "+")
-        streams[order_id] = [(e.id, e.type.value) for e in events_from_entries(entries)]
-    return streams
 
 
 def _as_stream(entries: list[FeedEntry]) -> list[tuple[str, str]]:
@@ -76,7 +51,7 @@ async def _mixed_orders(store: Store) -> tuple[list[str], str, str]:
 
 async def test_every_event_is_in_the_feed_once_in_its_order(store: Store) -> None:
     made, entity, with_items = await _mixed_orders(store)
-    streams, fed = await _streams(store, made), await _feed_of(store, made)
+    streams, fed = await streams_of(store, made), await feed_of(store, made)
     assert {order_id: _as_stream(fed[order_id]) for order_id in made} == streams
     for order_id in made:
         entries = fed[order_id]
@@ -89,7 +64,7 @@ async def test_every_event_is_in_the_feed_once_in_its_order(store: Store) -> Non
 
 async def test_the_feed_carries_the_events_data_and_owner(store: Store) -> None:
     order = await orders.create_order(store)
-    (created,) = (await _feed_of(store, [order.order_id]))[order.order_id]
+    (created,) = (await feed_of(store, [order.order_id]))[order.order_id]
     assert created.event == order.events[0]
     assert (created.owner_id, created.entity_id, created.version) == ("", "", 1)
 
@@ -104,8 +79,8 @@ async def test_a_race_on_one_promo_feeds_exactly_the_events_written(store: Store
     refused = [r for r in results if isinstance(r, BaseException)]
     assert len(made) == 5 and len(refused) == 25
     assert all(isinstance(r, OrdoError) for r in refused)
-    fed = await _feed_of(store, made)
-    assert {o: _as_stream(fed[o]) for o in made} == await _streams(store, made)
+    fed = await feed_of(store, made)
+    assert {o: _as_stream(fed[o]) for o in made} == await streams_of(store, made)
 
 
 @asynccontextmanager
@@ -126,7 +101,7 @@ async def _following(store: Store) -> AsyncIterator[tuple[Follower, list[FeedEnt
 async def test_the_follower_delivers_each_new_entry_once(store: Store) -> None:
     async with _following(store) as (_, heard):
         made, _, _ = await _mixed_orders(store)
-        expected = await _streams(store, made)
+        expected = await streams_of(store, made)
         total = sum(len(events) for events in expected.values())
         await _until(lambda: len([e for e in heard if e.order_id in made]) >= total)
         mine: dict[str, list[FeedEntry]] = defaultdict(list)
@@ -168,14 +143,14 @@ async def _kill_pubsub_clients(store: Store) -> None:
     assert killed >= 1
 
 
-async def test_retention_trims_the_feed_not_the_order_streams(store: Store) -> None:
+async def test_retention_trims_the_feed_not_the_orderstreams_of(store: Store) -> None:
     order = await orders.create_order(store)
     kept = await feed.trim(store, retention_seconds=3600)
-    assert kept == 0 and len((await _feed_of(store, [order.order_id]))[order.order_id]) == 1
+    assert kept == 0 and len((await feed_of(store, [order.order_id]))[order.order_id]) == 1
     await asyncio.sleep(0.01)
     trimmed = await feed.trim(store, retention_seconds=0)
     assert trimmed >= 1
-    assert (await _feed_of(store, [order.order_id]))[order.order_id] == []
+    assert (await feed_of(store, [order.order_id]))[order.order_id] == []
     home = Home.of_order(order.order_id)
     assert len(await store.read("XRANGE", events_key(home, order.order_id), "-", "+")) == 1
 
