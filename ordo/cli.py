@@ -16,6 +16,7 @@ from ordo.commands.feed import feed
 from ordo.commands.import_mongo import import_mongo
 from ordo.commands.reindex import reindex
 from ordo.commands.verify import verify
+from ordo.logs import configure_logging
 from ordo.manifest import ManifestError, load_manifest
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app = typer.Typer(
 @app.callback()
 def main_callback() -> None:
     """ordo: an order service with atomic promo codes."""
+    configure_logging()  # JSON lines on stderr: stdout is the commands' output (`ordo feed`)
 
 
 @app.command()

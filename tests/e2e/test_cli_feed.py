@@ -1,6 +1,7 @@
 """`ordo feed` (SPEC §10) as a backend runs it: every event once per plain run, in order per
 order; with a group, killed (SIGKILL) midway and started again, nothing is skipped, what was
-written while it was down comes too, and at most the one unacknowledged line comes twice."""
+written while it was down comes too, and at most the one unacknowledged line comes twice. On a
+single Redis and on a 3x2 cluster."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ import sys
 from collections import defaultdict
 from typing import Any
 
+import pytest
+
 from resolvers import orders
 from resolvers.keys import events_key
 from resolvers.orders import locate
 from resolvers.replies import events_from_entries
 from tests.e2e.cli_helpers import empty_database, ordo, store_at
-from tests.support import RedisServer
+from tests.support import RedisCluster, RedisServer
 
 
 async def _orders(url: str, count: int) -> dict[str, list[str]]:
@@ -45,8 +48,16 @@ def _by_order(lines: list[dict[str, Any]]) -> dict[str, list[str]]:
     return dict(seen)
 
 
-async def test_a_plain_run_prints_every_event_once_in_order(redis_server: RedisServer) -> None:
-    url = empty_database(redis_server)
+@pytest.fixture(params=["redis", "cluster"])
+def url(request: pytest.FixtureRequest, redis_server: RedisServer) -> str:
+    """An empty store: a database of the test Redis, or a 3x2 cluster of the test's own."""
+    if request.param == "cluster":
+        cluster: RedisCluster = request.getfixturevalue("fresh_cluster")
+        return cluster.url
+    return empty_database(redis_server)
+
+
+async def test_a_plain_run_prints_every_event_once_in_order(url: str) -> None:
     made = await _orders(url, 6)
     done = ordo("feed", "--from-start", "--idle-exit", "2", "--redis-url", url)
     assert done.returncode == 0, done.stderr
@@ -59,8 +70,7 @@ async def test_a_plain_run_prints_every_event_once_in_order(redis_server: RedisS
     assert len(_lines(counted.stdout)) == 3
 
 
-async def test_a_group_killed_midway_goes_on_where_it_stopped(redis_server: RedisServer) -> None:
-    url = empty_database(redis_server)
+async def test_a_group_killed_midway_goes_on_where_it_stopped(url: str) -> None:
     made = await _orders(url, 20)
     total = sum(len(ids) for ids in made.values())
     command = [sys.executable, "-m", "ordo", "feed", "--group", "billing", "--from-start"]
@@ -95,3 +105,12 @@ async def test_a_group_killed_midway_goes_on_where_it_stopped(redis_server: Redi
             assert ids == sorted(ids, key=everything[order_id].index)
     again = ordo("feed", "--group", "billing", "--idle-exit", "2", "--redis-url", url)
     assert _lines(again.stdout) == []  # all acknowledged
+
+
+def test_stdout_holds_only_events_while_the_log_goes_to_stderr() -> None:
+    """A backend parses stdout line by line: the follower's warnings (here: no Redis at all,
+    port 1) must not land there."""
+    done = ordo("feed", "--idle-exit", "1", "--redis-url", "redis://127.0.0.1:1")
+    assert done.stdout == ""
+    warnings = _lines(done.stderr)
+    assert warnings and warnings[0]["event"] == "feed follower reconnecting"
