@@ -8,12 +8,29 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import BACKENDS
 from tests.support import ADMIN_TOKEN, OrdoServer, RedisServer
 
 
 @pytest.fixture(scope="session")
 def server(backend: str, redis_server: RedisServer) -> Iterator[OrdoServer]:
     made = OrdoServer(redis_server.url if backend == "redis" else None)
+    made.start()
+    yield made
+    made.stop()
+
+
+@pytest.fixture(scope="module", params=[*BACKENDS, "cluster"])
+def live_url(request: pytest.FixtureRequest, redis_server: RedisServer) -> str | None:
+    """The store of the live-event suites, which run on the 3x2 cluster too (None: embedded)."""
+    if request.param == "cluster":
+        return str(request.getfixturevalue("redis_cluster").url)
+    return redis_server.url if request.param == "redis" else None
+
+
+@pytest.fixture(scope="module")
+def live_server(live_url: str | None) -> Iterator[OrdoServer]:
+    made = OrdoServer(live_url)
     made.start()
     yield made
     made.stop()

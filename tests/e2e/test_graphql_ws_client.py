@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.e2e.conftest import Api
 from tests.e2e.helpers import create, item, ok, update
 from tests.e2e.live_helpers import ws_url
 from tests.node_clients import run_node
 from tests.support import OrdoServer, unique
+
+
+@pytest.fixture(scope="module")
+def server(live_server: OrdoServer) -> OrdoServer:
+    """On the real Redis, the embedded store and the 3x2 cluster."""
+    return live_server
 
 
 async def test_graphql_ws_reads_an_orders_events_and_resumes(server: OrdoServer, api: Api) -> None:

@@ -26,10 +26,16 @@ from tests.e2e.live_helpers import (
     session,
     ws_url,
 )
-from tests.support import OrdoServer, RedisServer, running, unique
+from tests.support import OrdoServer, running, unique
 from tests.tokens import JWT_ENV, hs256
 
 PROTOCOL = Subprotocol("graphql-transport-ws")
+
+
+@pytest.fixture(scope="module")
+def server(live_server: OrdoServer) -> OrdoServer:
+    """On the real Redis, the embedded store and the 3x2 cluster."""
+    return live_server
 
 
 async def test_order_events_send_the_history_then_each_new_event(
@@ -191,10 +197,9 @@ async def test_only_graphql_transport_ws_is_spoken(server: OrdoServer) -> None:
 
 
 async def test_connections_and_subscriptions_beyond_their_limits_are_turned_away(
-    backend: str, redis_server: RedisServer
+    live_url: str | None,
 ) -> None:
-    url = redis_server.url if backend == "redis" else None
-    limited = OrdoServer(url, env={"ORDO_MAX_WEBSOCKETS": "1", "ORDO_MAX_SUBSCRIPTIONS": "1"})
+    limited = OrdoServer(live_url, env={"ORDO_MAX_WEBSOCKETS": "1", "ORDO_MAX_SUBSCRIPTIONS": "1"})
     with running(limited):
         async with httpx.AsyncClient(base_url=limited.url) as http:
             order_id = (await create_plain(Api(http)))["orderId"]
@@ -215,12 +220,12 @@ async def test_connections_and_subscriptions_beyond_their_limits_are_turned_away
 
 
 async def test_a_second_server_sends_what_the_first_one_wrote(
-    backend: str, redis_server: RedisServer, api: Api
+    live_url: str | None, api: Api
 ) -> None:
-    if backend == "embedded":
+    if live_url is None:
         pytest.skip("the embedded store lives in one process")
     order_id = (await create_plain(api))["orderId"]
-    other = OrdoServer(redis_server.url)
+    other = OrdoServer(live_url)
     with running(other):
         async with session(other.url) as client:
             stream = Listening(
@@ -232,11 +237,8 @@ async def test_a_second_server_sends_what_the_first_one_wrote(
     assert cancelled["orderEvents"]["type"] == "ORDER_CANCELLED"
 
 
-async def test_a_token_in_connection_init_is_the_caller(
-    backend: str, redis_server: RedisServer
-) -> None:
-    url = redis_server.url if backend == "redis" else None
-    secured = OrdoServer(url, env=JWT_ENV)
+async def test_a_token_in_connection_init_is_the_caller(live_url: str | None) -> None:
+    secured = OrdoServer(live_url, env=JWT_ENV)
     with running(secured):
         mine = {"Authorization": f"Bearer {hs256('alice')}"}
         theirs = {"token": hs256("bob")}
