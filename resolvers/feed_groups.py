@@ -97,14 +97,23 @@ class Group:
 
 async def group_lags(store: Store) -> dict[str, int]:
     """Each group's entries not yet delivered or not yet acknowledged, over every partition
-    (XINFO GROUPS: `lag` + `pending`). Costs a command per partition: read when scraped."""
+    (XINFO GROUPS: `lag` + `pending`); a partition the group has not reached yet counts whole,
+    since the group will read it from its start. Costs a few commands per partition: read
+    when scraped."""
+    names = [str(name) for name in await store.read("HKEYS", FEED_GROUPS)]
     parts = await existing_partitions(store)
-    replies = await store.read_many([("XINFO", "GROUPS", partition_key(p)) for p in parts])
-    lags: dict[str, int] = {}
-    for groups in replies:
+    infos = await store.read_many([("XINFO", "GROUPS", partition_key(p)) for p in parts])
+    lengths = await store.read_many([("XLEN", partition_key(p)) for p in parts])
+    lags = dict.fromkeys(names, 0)
+    for groups, length in zip(infos, lengths, strict=True):
+        reached = set()
         for group in groups or []:
             info = {str(k): v for k, v in (group.items() if isinstance(group, dict) else [])}
             name = str(info.get("name", ""))
-            lag = int(info.get("lag") or 0) + int(info.get("pending") or 0)
-            lags[name] = lags.get(name, 0) + lag
+            reached.add(name)
+            lags[name] = (
+                lags.get(name, 0) + int(info.get("lag") or 0) + int(info.get("pending") or 0)
+            )
+        for name in set(names) - reached:
+            lags[name] += int(length)
     return lags

@@ -5,6 +5,7 @@ single Redis and on a 3x2 cluster."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -13,6 +14,7 @@ import sys
 from collections import defaultdict
 from typing import Any
 
+import httpx
 import pytest
 
 from resolvers import orders
@@ -20,7 +22,7 @@ from resolvers.keys import events_key
 from resolvers.orders import locate
 from resolvers.replies import events_from_entries
 from tests.e2e.cli_helpers import empty_database, ordo, store_at
-from tests.support import RedisCluster, RedisServer
+from tests.support import OrdoServer, RedisCluster, RedisServer, running
 
 
 async def _orders(url: str, count: int) -> dict[str, list[str]]:
@@ -114,3 +116,14 @@ def test_stdout_holds_only_events_while_the_log_goes_to_stderr() -> None:
     assert done.stdout == ""
     warnings = _lines(done.stderr)
     assert warnings and warnings[0]["event"] == "feed follower reconnecting"
+
+
+async def test_metrics_show_how_far_a_group_is_behind(redis_server: RedisServer) -> None:
+    url = empty_database(redis_server)
+    made = await _orders(url, 4)
+    total = sum(len(ids) for ids in made.values())
+    done = ordo("feed", "--group", "billing", "--from-start", "--count", "2", "--redis-url", url)
+    assert len(_lines(done.stdout)) == 2, done.stderr
+    with running(server := OrdoServer(url)):
+        metrics = (await asyncio.to_thread(httpx.get, f"{server.url}/metrics")).text
+    assert f'ordo_feed_group_lag{{group="billing"}} {float(total - 2)}' in metrics

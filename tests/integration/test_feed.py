@@ -16,6 +16,7 @@ from domain.errors import OrdoError
 from domain.order import PromoActivation
 from resolvers import entity_orders, feed, orders
 from resolvers.feed import FeedEntry
+from resolvers.feed_groups import Group, group_lags
 from resolvers.follower import Follower
 from resolvers.keys import Home, events_key
 from resolvers.orders import locate
@@ -143,7 +144,7 @@ async def _kill_pubsub_clients(store: Store) -> None:
     assert killed >= 1
 
 
-async def test_retention_trims_the_feed_not_the_orderstreams_of(store: Store) -> None:
+async def test_retention_trims_the_feed_not_the_order_streams(store: Store) -> None:
     order = await orders.create_order(store)
     kept = await feed.trim(store, retention_seconds=3600)
     assert kept == 0 and len((await feed_of(store, [order.order_id]))[order.order_id]) == 1
@@ -153,6 +154,23 @@ async def test_retention_trims_the_feed_not_the_orderstreams_of(store: Store) ->
     assert (await feed_of(store, [order.order_id]))[order.order_id] == []
     home = Home.of_order(order.order_id)
     assert len(await store.read("XRANGE", events_key(home, order.order_id), "-", "+")) == 1
+
+
+async def test_a_groups_lag_is_what_it_has_not_acknowledged(store: Store) -> None:
+    """What /metrics shows as ordo_feed_group_lag: undelivered plus pending, per group."""
+    made = [await orders.create_order(store) for _ in range(3)]
+    group = Group(unique("g"), "c1", from_start=True)
+    partitions = await feed.existing_partitions(store)
+    await group.begin(store, partitions)
+    read = await group.read(store, partitions)
+    mine = [entry for entry in read if entry.order_id in {o.order_id for o in made}]
+    assert len(mine) == 3
+    assert (await group_lags(store))[group.name] == len(read)  # all delivered, none acknowledged
+    for entry in mine[:2]:
+        await group.ack(store, entry)
+    assert (await group_lags(store))[group.name] == len(read) - 2
+    await orders.create_order(store)  # not delivered yet: lag
+    assert (await group_lags(store))[group.name] == len(read) - 1
 
 
 async def _until(condition: object, seconds: float = 30) -> None:
