@@ -19,6 +19,8 @@ class Operation:
     script: str
     floor: str  # the floor's name
     path: str = "/"  # wrk needs a URL; the scripts set their own path
+    peer: str | None = None  # the Node peer's subject doing the same request, if any
+    opts: tuple[tuple[str, str], ...] = ()  # more key=value for its wrk script
 
 
 FLOOR_JSON = Floor("floor: Starlette JSON", "starlette_json", "floor_json")
@@ -27,11 +29,24 @@ FLOOR_STRAWBERRY = Floor("floor: Strawberry mutation", "strawberry_mutation", "f
 FLOORS = [FLOOR_JSON, FLOOR_EVALSHA, FLOOR_STRAWBERRY]
 FLOOR_REDIS = "floor: redis-benchmark create_order"
 
-REST_CREATE = Operation("REST POST /orders promo", "rest_create", FLOOR_EVALSHA.name)
+# The Node peer (bench/peer.py), loaded with ordo's own wrk scripts.
+PEER_REST = "peer: Fastify POST /orders"
+PEER_GQL = "peer: Mercurius createOrder"
+PEER_SELECTION = (("selection", "peer"),)  # the fields the peer's schema has
+
+REST_CREATE = Operation(
+    "REST POST /orders promo", "rest_create", FLOOR_EVALSHA.name, peer=PEER_REST
+)
 GQL_CREATE = Operation("GQL createOrder promo", "gql_create", FLOOR_STRAWBERRY.name)
+GQL_CREATE_AS_PEER = Operation(
+    "GQL createOrder, peer's fields", "gql_create", FLOOR_STRAWBERRY.name,
+    peer=PEER_GQL, opts=PEER_SELECTION,
+)  # fmt: skip
+PEER_SUBJECTS = [(PEER_REST, "rest_create", ()), (PEER_GQL, "gql_create", PEER_SELECTION)]
 OPERATIONS = [
     REST_CREATE,
     GQL_CREATE,
+    GQL_CREATE_AS_PEER,
     Operation("GQL createOrderWithItems 5", "gql_create_items", FLOOR_STRAWBERRY.name),
     Operation("GQL order items+events", "gql_order", FLOOR_STRAWBERRY.name),
     Operation("GQL orders(entityId) 50", "gql_orders", FLOOR_STRAWBERRY.name),

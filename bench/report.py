@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import Figures
-from bench.operations import GQL_CREATE, OPERATIONS, REST_CREATE
+from bench.operations import GQL_CREATE, GQL_CREATE_AS_PEER, OPERATIONS, REST_CREATE
 
 SEEDED = "seeded"  # only the bench's own seed data (plus what earlier runs created)
 P99_TARGET_MS = 25.0
@@ -27,6 +27,9 @@ class Row:
     rounds_rps: list[float] = field(default_factory=list)
     ratio: float | None = None  # requests/s over the floor's, same workers and run
     cpu_ratio: float | None = None  # the floor's CPU per request over this one's
+    peer: str | None = None  # the Node peer's row doing the same request
+    peer_ratio: float | None = None  # requests/s over the peer's
+    peer_cpu_ratio: float | None = None  # the peer's CPU per request over this one's
 
     @property
     def spread(self) -> float | None:
@@ -65,17 +68,23 @@ class Results:
     def add_ratios(self) -> None:
         for row in self.rows:
             floor = self.find(row.floor, row.workers) if row.floor else None
-            if floor is None or not floor.figures.rps:
-                continue
-            paired = row.data == SEEDED and len(row.rounds_rps) == len(floor.rounds_rps) > 1
-            if paired:  # each round's floor ran seconds before: the median of the pairs
-                row.ratio = statistics.median(
-                    op / base for op, base in zip(row.rounds_rps, floor.rounds_rps, strict=True)
-                )
-            else:
-                row.ratio = row.figures.rps / floor.figures.rps
-            if row.figures.cpu_us and floor.figures.cpu_us:
-                row.cpu_ratio = floor.figures.cpu_us / row.figures.cpu_us
+            row.ratio, row.cpu_ratio = _ratios(row, floor)
+            peer = self.find(row.peer, row.workers) if row.peer else None
+            row.peer_ratio, row.peer_cpu_ratio = _ratios(row, peer)
+
+
+def _ratios(row: Row, base: Row | None) -> tuple[float | None, float | None]:
+    """(requests/s over the base's, the base's CPU per request over the row's)."""
+    if base is None or not base.figures.rps:
+        return None, None
+    if row.data == SEEDED and len(row.rounds_rps) == len(base.rounds_rps) > 1:
+        # each round's base ran seconds before: the median of the pairs
+        pairs = zip(row.rounds_rps, base.rounds_rps, strict=True)
+        ratio = statistics.median(op / other for op, other in pairs)
+    else:
+        ratio = row.figures.rps / base.figures.rps
+    cpu = row.figures.cpu_us and base.figures.cpu_us and base.figures.cpu_us / row.figures.cpu_us
+    return ratio, cpu or None
 
 
 def _ratio_target(results: Results, key: str, operation: str, least: float) -> Target:
@@ -87,11 +96,22 @@ def _ratio_target(results: Results, key: str, operation: str, least: float) -> T
     return Target(key, name, f"{row.ratio:.2f} by requests/s{by_cpu}", row.ratio >= least)
 
 
+def _peer_target(results: Results, key: str, operation: str, least: float) -> Target:
+    row = results.find(operation, 1)
+    name = f"{operation} >= {least:.2f} x {row.peer if row else 'the peer'} by CPU per request"
+    if row is None or row.peer_cpu_ratio is None or row.peer_ratio is None:
+        return Target(key, name, "not measured (no peer)", False)
+    measured = f"{row.peer_cpu_ratio:.2f} by CPU per request; {row.peer_ratio:.2f} by requests/s"
+    return Target(key, name, measured, row.peer_cpu_ratio >= least)
+
+
 def targets(results: Results) -> list[Target]:
     """The issue's targets, read off the rows (reported, never asserted)."""
     found = [
         _ratio_target(results, "graphql_ratio", GQL_CREATE.name, 0.70),
         _ratio_target(results, "rest_ratio", REST_CREATE.name, 0.75),
+        _peer_target(results, "graphql_peer", GQL_CREATE_AS_PEER.name, 0.65),
+        _peer_target(results, "rest_peer", REST_CREATE.name, 0.65),
     ]
     ops = [r for r in results.rows if r.kind == "operation"]
     if ops:
@@ -163,7 +183,7 @@ def _growth(results: Results, grown: str) -> list[Target]:
 COLUMNS = [
     ("operation", 35), ("workers", 7), ("data", 6), ("req/s", 7), ("±", 4), ("p50 ms", 7),
     ("p99 ms", 7), ("errors", 6), ("CPU µs/req", 10), ("Redis µs", 8), ("ratio", 5),
-    ("by CPU", 6), ("floor", 19),
+    ("by CPU", 6), ("floor", 19), ("peer", 5), ("by CPU", 6),
 ]  # fmt: skip
 
 
@@ -178,7 +198,8 @@ def _cells(row: Row) -> list[str]:
         f"{f.rps:,.0f}", _number(row.spread and row.spread * 100, ".0f"), f"{f.p50_ms:.2f}",
         f"{f.p99_ms:.2f}", str(f.errors), _number(f.cpu_us, ",.0f"), _number(f.redis_us, ",.0f"),
         _number(row.ratio, ".2f"), _number(row.cpu_ratio, ".2f"),
-        (row.floor or "").removeprefix("floor: "),
+        (row.floor or "").removeprefix("floor: "), _number(row.peer_ratio, ".2f"),
+        _number(row.peer_cpu_ratio, ".2f"),
     ]  # fmt: skip
 
 
@@ -192,7 +213,8 @@ def table(results: Results) -> str:
         "",
         "req/s: the median round's; ±: spread of the rounds' req/s, % of the median; CPU µs/req:",
         "the server's processes; Redis µs: redis-server's; ratio: req/s over the floor's (rounds",
-        "paired); by CPU: the floor's CPU per request over the operation's.",
+        "paired); by CPU: the floor's CPU per request over the operation's; peer: the same for",
+        "the Node peer (Fastify/Mercurius + ioredis) doing the same request.",
         "",
         "Targets (reported, not asserted):",
     ]

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from bench import chart
 from bench.load import Load
-from bench.operations import OPERATIONS
+from bench.operations import GQL_CREATE_AS_PEER, OPERATIONS
+from bench.peer import PEER_DIR, install
 from bench.report import SEEDED, Results, table, write_json
 from bench.runner import Runner, pool_note
 from tests.support import RedisServer, running
@@ -37,6 +38,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--workers", default="1,2", help="ordo/floor worker counts, comma-separated")
     add("--ops", default="", help="only these operations (wrk script names), comma-separated")
     add("--no-floors", action="store_true", help="skip the floors (no ratios)")
+    add("--peer", type=Path, default=PEER_DIR, help="the Node peer's folder (bench/peer.py)")
+    add("--no-peer", action="store_true", help="skip the Node peer")
     add("--users", type=int, default=1000, help="seeded users the creates pick from")
     add("--pool", type=int, default=80_000, help="OPEN orders made for completeOrder")
     add("--memory-orders", type=int, default=20_000, help="orders measured for memory")
@@ -62,6 +65,10 @@ def run(args: argparse.Namespace, redis: RedisServer, workdir: Path) -> None:
     load = Load(args.threads, args.connections, args.seconds, args.warmup)
     ops = [op for op in OPERATIONS if not args.ops or op.script in args.ops.split(",")]
     results = Results(meta=_meta(args))
+    peer, why = (None, "--no-peer") if args.no_peer else install(args.peer)
+    if peer is None:  # its selection is measured only to compare with the peer
+        ops = [op for op in ops if op is not GQL_CREATE_AS_PEER]
+    results.notes.append(f"Node peer: {why}")
     runner = Runner(redis, load, args.rounds, ops, results, args.out.parent)
     runner.say(f"redis-server on port {redis.port}; seeding")
     runner.seed(args.users, args.pool, workdir)
@@ -70,7 +77,10 @@ def run(args: argparse.Namespace, redis: RedisServer, workdir: Path) -> None:
         runner.redis_floor(args.redis_requests)
     for workers in (int(n) for n in args.workers.split(",")):
         profiled = args.profile.split(",") if workers == 1 else []
-        runner.setting(workers, SEEDED, floors=not args.no_floors, profiled=profiled)
+        runner.setting(
+            workers, SEEDED, floors=not args.no_floors, profiled=profiled,
+            peer=peer if workers == 1 else None,
+        )  # fmt: skip
     if args.full:
         runner.say(f"adding {args.fill:,} orders")
         runner.add_orders(args.fill, "fill-")

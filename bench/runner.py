@@ -18,7 +18,8 @@ from typing import Any
 from bench import cpu, profile
 from bench.load import Figures, Load, redis_benchmark, wrk
 from bench.memory import add_orders
-from bench.operations import FLOOR_REDIS, FLOORS, Operation
+from bench.operations import FLOOR_REDIS, FLOORS, PEER_SUBJECTS, Operation
+from bench.peer import PeerServer
 from bench.report import SEEDED, Results, Row
 from bench.seed import Seeded, open_store, seed
 from bench.stack import FloorServer
@@ -42,6 +43,8 @@ class Subject:
     script: str
     pid: int | None  # the server's process, whose CPU time (with its workers') is counted
     floor: str | None = None
+    peer: str | None = None
+    opts: tuple[tuple[str, str], ...] = ()  # more key=value for the wrk script
 
 
 @contextmanager
@@ -76,7 +79,15 @@ class Runner:
     def say(self, text: str) -> None:
         print(f"[bench {time.strftime('%H:%M:%S')}] {text}", flush=True)
 
-    def setting(self, workers: int, data: str, *, floors: bool, profiled: list[str]) -> None:
+    def setting(
+        self,
+        workers: int,
+        data: str,
+        *,
+        floors: bool,
+        profiled: list[str],
+        peer: Path | None = None,
+    ) -> None:
         with ExitStack() as stack:
             subjects = []
             for floor in FLOORS if floors else []:
@@ -86,13 +97,24 @@ class Runner:
                 subjects.append(
                     Subject(floor.name, "floor", server.url + "/", floor.script, _pid(server))
                 )
+            wanted = {op.peer for op in self.ops}
+            if peer is not None and wanted & {name for name, *_ in PEER_SUBJECTS}:
+                node = stack.enter_context(serving(PeerServer(peer, self.redis.url)))
+                subjects += [
+                    Subject(name, "peer", node.url + "/", script, _pid(node), opts=opts)
+                    for name, script, opts in PEER_SUBJECTS
+                    if name in wanted
+                ]
             ordo = stack.enter_context(
                 serving(OrdoServer(self.redis.url, workers, admin_token=ADMIN_TOKEN))
             )
             subjects += [
-                Subject(op.name, "operation", ordo.url + op.path, op.script, _pid(ordo), op.floor)
+                Subject(
+                    op.name, "operation", ordo.url + op.path, op.script, _pid(ordo), op.floor,
+                    op.peer if peer else None, op.opts,
+                )
                 for op in self.ops
-            ]
+            ]  # fmt: skip
             measured: dict[str, list[Figures]] = {subject.name: [] for subject in subjects}
             for round_ in range(self.rounds):
                 for subject in subjects:
@@ -115,7 +137,7 @@ class Runner:
         return self.wrk(subject, self.load.seconds)
 
     def wrk(self, subject: Subject, seconds: float) -> Figures:
-        opts = self.opts() if subject.kind == "operation" else {}
+        opts = {**self.opts(), **dict(subject.opts)} if subject.kind != "floor" else {}
         with self.cpu(subject.pid) as spent:
             figures = wrk(subject.url, subject.script, self.load, seconds, opts)
         if subject.script == "gql_complete":
@@ -149,7 +171,7 @@ class Runner:
         )
         self.results.rows.append(Row(
             subject.name, subject.kind, workers, self.load.connections, data, figures,
-            subject.floor, rounds_rps=[round(f.rps, 1) for f in rounds],
+            subject.floor, rounds_rps=[round(f.rps, 1) for f in rounds], peer=subject.peer,
         ))  # fmt: skip
 
     def profile(self, server: OrdoServer, op: Operation, seconds: float = 15) -> None:

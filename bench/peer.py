@@ -1,0 +1,67 @@
+"""The Node peer (../shared/peers/mercurius: ordo's promo create, the same scripts and keys,
+behind Fastify + Mercurius + ioredis) as a server the bench loads beside ordo.
+
+Its pinned npm packages are installed once into a cache directory, keyed by its
+package.json; without Node, npm or the peer's folder the bench runs without it and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+from tests.support import ROOT, OrdoServer, _wait_until
+
+PEER_DIR = ROOT.parent / "shared" / "peers" / "mercurius"
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ordo-bench"
+
+
+def install(source: Path) -> tuple[Path | None, str]:
+    """The peer ready to run (a copy with node_modules), or None and why not."""
+    if not (source / "server.mjs").is_file():
+        return None, f"no peer at {source}"
+    if not (shutil.which("node") and shutil.which("npm")):
+        return None, "node/npm not installed"
+    digest = hashlib.sha256((source / "package.json").read_bytes()).hexdigest()[:12]
+    target = CACHE / f"peer-{source.name}-{digest}"
+    if not (target / "node_modules").is_dir():
+        shutil.copytree(source, target, dirs_exist_ok=True)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=target, check=True, capture_output=True, timeout=600,
+        )  # fmt: skip
+    for script in [source / "server.mjs", *source.glob("*.lua")]:  # as they are now
+        shutil.copy2(script, target / script.name)
+    return target, f"peer {source.name} from {source}"
+
+
+class PeerServer(OrdoServer):
+    """`node server.mjs PORT REDIS_PORT`, run and stopped like the other servers."""
+
+    def __init__(self, folder: Path, redis_url: str) -> None:
+        super().__init__(redis_url)
+        self.folder = folder
+
+    def start(self) -> None:
+        redis_port = str(urlparse(self.redis_url).port)
+        command = ["node", "server.mjs", str(self.port), redis_port]
+        with open(self.log.name, "ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=self.folder, stdout=log, stderr=subprocess.STDOUT
+            )
+        _wait_until(self._answers, f"the peer on port {self.port}")
+
+    def _answers(self) -> bool:
+        if self.process is not None and self.process.poll() is not None:
+            raise RuntimeError(f"the peer exited: {Path(self.log.name).read_text()[-2000:]}")
+        try:
+            httpx.post(f"{self.url}/graphql", json={"query": "{ ready }"}, timeout=0.5)
+            return True
+        except httpx.HTTPError:
+            return False
