@@ -7,7 +7,15 @@ import json
 from pathlib import Path
 
 from bench.load import Figures, _figures
-from bench.operations import FLOOR_EVALSHA, FLOOR_STRAWBERRY, GQL_CREATE, REST_CREATE
+from bench.operations import (
+    FLOOR_EVALSHA,
+    FLOOR_STRAWBERRY,
+    GQL_CREATE,
+    GQL_CREATE_AS_PEER,
+    PEER_GQL,
+    PEER_REST,
+    REST_CREATE,
+)
 from bench.profile import summarize
 from bench.replay import Call, Template
 from bench.report import SEEDED, Results, Row, Target, table, targets, to_json
@@ -56,10 +64,32 @@ def test_ratio_is_throughput_over_the_floor_of_the_same_worker_count() -> None:
 
 def test_targets_are_met_only_by_fast_enough_error_free_runs() -> None:
     good = met(results(gql=750, rest=3200))
-    assert good == dict.fromkeys(["graphql_ratio", "rest_ratio", "p99", "errors", "scaling"], True)
+    assert good == {
+        **dict.fromkeys(["graphql_ratio", "rest_ratio", "p99", "errors", "scaling"], True),
+        **dict.fromkeys(["graphql_peer", "rest_peer"], False),  # no peer in this run
+    }
     bad = met(results(gql=500, rest=2000, p99_ms=40, errors=2))
     assert bad == {"graphql_ratio": False, "rest_ratio": False, "p99": False, "errors": False,
-                   "scaling": True}  # fmt: skip
+                   "scaling": True, "graphql_peer": False, "rest_peer": False}  # fmt: skip
+
+
+def test_the_peer_target_is_its_cpu_per_request_over_ordos() -> None:
+    found = Results(meta={})
+    found.rows += [
+        Row(PEER_GQL, "peer", 1, 32, SEEDED, figures(5000, cpu_us=200.0)),
+        Row(PEER_REST, "peer", 1, 32, SEEDED, figures(6000, cpu_us=160.0)),
+        Row(GQL_CREATE_AS_PEER.name, "operation", 1, 32, SEEDED, figures(3000, cpu_us=300.0),
+            peer=PEER_GQL),
+        Row(REST_CREATE.name, "operation", 1, 32, SEEDED, figures(2000, cpu_us=320.0),
+            peer=PEER_REST),
+    ]  # fmt: skip
+    found.add_ratios()
+    row = found.find(GQL_CREATE_AS_PEER.name, 1)
+    assert row is not None and (row.peer_ratio, row.peer_cpu_ratio) == (0.6, 200 / 300)
+    assert {k: v for k, v in met(found).items() if k.endswith("peer")} == {
+        "graphql_peer": True,
+        "rest_peer": False,  # 0.5
+    }
 
 
 def test_table_and_json_hold_every_row_and_target() -> None:
