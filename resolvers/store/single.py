@@ -1,7 +1,10 @@
-"""The store on one Redis server: every batch written on a pooled connection by hand.
+"""The store on one Redis server: scripts and the hot reads on one multiplexed connection.
 
 Scripts go as plain EVALSHA, in one round trip however many must run in order (a connection
 keeps the order of what it is sent), with WAIT after them when writes must reach replicas.
+They, raw reads and the reads whose replies need no shaping share one connection with every
+other call of the process (resolvers/store/multiplexed.py); the other reads, script loading,
+SCAN and Pub/Sub use redis-py's client and its pool.
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ from redis import exceptions as redis_errors
 from resolvers.store.base import LOADS, Call, Command, Store, pipelined, raise_errors
 from resolvers.store.durability import NO_WAIT, Durability
 from resolvers.store.failures import unavailable_on_failure
+from resolvers.store.multiplexed import Address, Multiplexed
+
+# Reads whose reply redis-py passes on as Redis sent it: no reply callback to apply.
+_PLAIN_READS = frozenset({"EXISTS", "GET", "HGET"})
+_UNBOUNDED = 3600.0  # s: a call's bound when none is set
 
 
 class SingleStore(Store):
@@ -32,6 +40,7 @@ class SingleStore(Store):
         reply, where each write's timer is a task on Python 3.11: ~10% of a create)."""
         super().__init__(client, durability=durability)
         self._call_timeout = call_timeout
+        self._multiplexed = Multiplexed(_address(client), call_timeout or _UNBOUNDED)
 
     def _turn(self) -> AbstractAsyncContextManager[Any]:
         return asyncio.timeout(self._call_timeout) if self._call_timeout else super()._turn()
@@ -48,21 +57,21 @@ class SingleStore(Store):
         replies: list[Any] = []
         shas = self._shas
         with unavailable_on_failure():
-            async with self._turn():
-                for attempt in range(1, LOADS + 1):
-                    pending = calls[len(replies) :]
-                    # Built here, not by _evalsha: a call per script on every create's path.
-                    commands = [("EVALSHA", shas[s], len(k), *k, *a) for s, k, a in pending]
-                    commands += self._wait
-                    sent = await self._send(commands)
-                    ran = _ran(sent, len(pending))
-                    if ran and self._wait:  # WAIT answered last, for what this batch ran
-                        self.durability.confirm(sent[-1])
-                    replies += sent[:ran]
-                    if ran == len(pending):
-                        return replies
-                    if attempt == LOADS:
-                        raise sent[ran]
+            for attempt in range(1, LOADS + 1):
+                pending = calls[len(replies) :]
+                # Built here, not by _evalsha: a call per script on every create's path.
+                commands = [("EVALSHA", shas[s], len(k), *k, *a) for s, k, a in pending]
+                commands += self._wait
+                sent = await self._send(commands)
+                ran = _ran(sent, len(pending))
+                if ran and self._wait:  # WAIT answered last, for what this batch ran
+                    self.durability.confirm(sent[-1])
+                replies += sent[:ran]
+                if ran == len(pending):
+                    return replies
+                if attempt == LOADS:
+                    raise sent[ran]
+                async with self._turn():
                     await self._load(pending[ran:])
         raise AssertionError("unreachable: the last attempt returns or raises")
 
@@ -75,32 +84,23 @@ class SingleStore(Store):
             await self.client.script_load(self._scripts[name].script)
 
     async def _send(self, commands: list[Command]) -> list[Any]:
-        """The commands in one round trip on one connection, their errors as replies.
-
-        Written on a pooled connection here, packed by hiredis's C packer: redis-py's
-        Pipeline costs a create ~60 µs more CPU, its Python packer ~13% (measured,
-        docs/performance.md). As the Pipeline does, a connection that failed is dropped and
-        the batch sent once more on a fresh one (each caller's scripts are safe to run twice).
-        """
-        pool = self.client.connection_pool
+        """The commands in one round trip on the shared connection, their errors as replies,
+        packed by hiredis's C packer (redis-py's Python packer cost a create ~13%). A batch
+        whose connection was lost is sent once more on a new one (each caller's scripts are
+        safe to run twice); one that timed out is not (the bound is the caller's)."""
+        packed = _packed(commands)
         for attempt in (1, 2):
-            connection = await pool.get_connection()
             try:
-                await connection.send_packed_command(_packed(commands))
-                return [await _reply(connection) for _ in commands]
-            except (redis_errors.ConnectionError, redis_errors.TimeoutError):
-                await connection.disconnect(nowait=True)
+                return await self._multiplexed.execute(packed, len(commands))
+            except redis_errors.ConnectionError:
                 if attempt == 2:
                     raise
-            except BaseException:  # a time bound's cancellation too
-                await connection.disconnect(nowait=True)  # unread replies would answer the next
-                raise
-            finally:
-                await pool.release(connection)
         raise AssertionError("unreachable: the second attempt returns or raises")
 
     async def read(self, command: str, *args: Any) -> Any:
         with unavailable_on_failure():
+            if command.upper() in _PLAIN_READS:
+                return raise_errors(await self._send([(command, *args)]))[0]
             async with self._turn():
                 return await self.client.execute_command(command, *args)
 
@@ -108,10 +108,14 @@ class SingleStore(Store):
         if not commands:
             return []
         with unavailable_on_failure():
+            if raw:
+                return raise_errors(await self._send(commands))
             async with self._turn():
-                if raw:
-                    return raise_errors(await self._send(commands))
                 return await pipelined(self.client, commands, raise_on_error=True)
+
+    async def close(self) -> None:
+        await self._multiplexed.close()
+        await super().close()
 
     async def ping(self) -> None:
         with unavailable_on_failure():
@@ -135,8 +139,13 @@ def _packed(commands: list[Command]) -> bytes:
     return b"".join([hiredis.pack_command(command) for command in commands])
 
 
-async def _reply(connection: Any) -> Any:
-    try:
-        return await connection.read_response()
-    except redis_errors.ResponseError as error:  # an error reply: the connection stays usable
-        return error
+def _address(client: Any) -> Address:
+    """Where the client's pool connects, and as whom."""
+    options = client.connection_pool.connection_kwargs
+    return Address(
+        options.get("host", "localhost"),
+        int(options.get("port", 6379)),
+        int(options.get("db", 0) or 0),
+        options.get("username"),
+        options.get("password"),
+    )
