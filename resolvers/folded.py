@@ -7,6 +7,9 @@ it is parsed and folded — usually nothing, so a page of known orders costs sho
 instead of whole histories. Streams only grow, and a replica's stream is a prefix of its old
 master's, so an answer that does not start with the kept id (a failover lost that event, or
 the key was deleted) means the kept order is wrong: it is dropped and the whole stream read.
+Reads of one order run concurrently, so each folds against the start it asked from: if the
+kept order moved on meanwhile (another read kept a newer one, or dropped it), the answer is
+read again from the start as it is now.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from resolvers.replies import events_from_entries, order_from_entries
 DEFAULT_SIZE = 4096  # orders kept per process: a few KB each
 
 _STALE = object()  # a kept order that is not its stream's prefix any more
+WHOLE = "-"  # XRANGE from the stream's first entry
 
 
 class FoldedOrders:
@@ -33,17 +37,20 @@ class FoldedOrders:
 
     def start(self, order_id: str) -> str:
         kept = self._kept.get(order_id)
-        return kept[0] if kept else "-"
+        return kept[0] if kept else WHOLE
 
-    def fold(self, order_id: str, entries: list[Any]) -> Order | object | None:
-        """The order from its stream read from `start(order_id)`; _STALE: read it all again."""
-        kept = self._kept.get(order_id)
-        if kept is None:
+    def fold(self, order_id: str, start: str, entries: list[Any]) -> Order | object | None:
+        """The order from its stream read from `start` (what `start(order_id)` said when the
+        read was sent); _STALE: read it again from where it starts now."""
+        if start == WHOLE:
             order = order_from_entries(order_id, entries)
         else:
-            last, known = kept
-            if not entries or entries[0][0] != last:
-                del self._kept[order_id]
+            kept = self._kept.get(order_id)
+            if kept is None or kept[0] != start:
+                return _STALE  # another read moved the kept order on meanwhile
+            known = kept[1]
+            if not entries or entries[0][0] != start:
+                del self._kept[order_id]  # the stream lost what was kept (or is gone)
                 return _STALE
             if len(entries) == 1:
                 return known
@@ -63,11 +70,18 @@ async def read_orders(store: Any, wanted: Sequence[tuple[str, Home]]) -> list[Or
     """The orders (None: no such order under that home), in one round trip when all are kept
     or new; a kept order found stale costs one more."""
     folded: FoldedOrders = store.folded
+    starts = [folded.start(oid) for oid, _ in wanted]
     replies = await store.read_many(
-        [("XRANGE", events_key(home, oid), folded.start(oid), "+") for oid, home in wanted],
+        [
+            ("XRANGE", events_key(home, oid), start, "+")
+            for (oid, home), start in zip(wanted, starts, strict=True)
+        ],
         raw=True,
     )
-    orders = [folded.fold(oid, entries) for (oid, _), entries in zip(wanted, replies, strict=True)]
+    orders = [
+        folded.fold(oid, start, entries)
+        for (oid, _), start, entries in zip(wanted, starts, replies, strict=True)
+    ]
     stale = [i for i, order in enumerate(orders) if order is _STALE]
     if stale:
         again = await read_orders(store, [wanted[i] for i in stale])
