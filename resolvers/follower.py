@@ -80,6 +80,7 @@ class Follower:
         self._listeners: dict[int, Listener] = {}
         self._ids = itertools.count()
         self._ready = asyncio.Event()
+        self._begun = asyncio.Event()  # positions taken: every entry after them is delivered
         self._task: asyncio.Task[None] | None = None
         self.reconnects = 0
 
@@ -89,11 +90,17 @@ class Follower:
         return self._ready.is_set()
 
     async def start(self) -> None:
-        """Follow from now: what is written after this returns reaches the listeners."""
+        """Follow from the positions its source takes once Redis answers (`wait_begun`):
+        what is written after that reaches the listeners."""
         self._task = asyncio.create_task(self._follow(), name="ordo-feed-follower")
 
     async def wait_ready(self) -> None:
         await self._ready.wait()
+
+    async def wait_begun(self) -> None:
+        """Until the source has taken its positions: from then on nothing written is missed,
+        through any reconnection (only the first catch-up starts "from now")."""
+        await self._begun.wait()
 
     async def stop(self) -> None:
         if self._task:
@@ -111,7 +118,6 @@ class Follower:
         return unlisten
 
     async def _follow(self) -> None:
-        first = True
         for attempt in itertools.count():
             news = None
             try:
@@ -119,8 +125,7 @@ class Follower:
                 await news.subscribe(FEED_NEWS)
                 # Subscribed before reading: an entry written from here on is read now or
                 # named by news later, and positions keep either from being delivered twice.
-                await self._catch_up(starting=first)
-                first = False
+                await self._catch_up()
                 self._ready.set()
                 await self._listen(news)
             except asyncio.CancelledError:
@@ -136,10 +141,11 @@ class Follower:
                 if news is not None:
                     await _close(news)
 
-    async def _catch_up(self, *, starting: bool) -> None:
+    async def _catch_up(self) -> None:
         partitions = await existing_partitions(self.store)
-        if starting:
+        if not self._begun.is_set():  # once: a retry after a failed read keeps the positions
             await self.source.begin(self.store, partitions)
+            self._begun.set()
         await self._read(partitions)
 
     async def _listen(self, news: Any) -> None:
@@ -155,7 +161,7 @@ class Follower:
                 if subscribed:
                     self.reconnects += 1
                     log.warning("feed follower: news connection made again, catching up")
-                    await self._catch_up(starting=False)
+                    await self._catch_up()
                 subscribed = True
                 continue
             if message["type"] != "message":

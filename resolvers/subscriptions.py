@@ -7,11 +7,13 @@ errors come before the first event (an unknown order, a bad or expired cursor).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from domain import access
 from domain.access import Caller
+from domain.errors import Unavailable
 from domain.events import Event
 from domain.order import Order
 from domain.validation import check_id, invalid
@@ -23,6 +25,8 @@ from resolvers.live import Hub
 from resolvers.orders import get_order, locate
 from resolvers.replies import order_from_entries
 from resolvers.store import Store
+
+FOLLOWING_WAIT = 10.0  # s a subscription waits for a starting process to follow the feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,7 @@ async def order_events(
     check_id(order_id, ["orderId"])
     if after is not None and not (isinstance(after, str) and STREAM_ID.fullmatch(after)):
         raise invalid(["after"], "after must be an event id of this order")
+    await _following(hub)
     subscriber = hub.of_order(order_id)
     try:
         order = await get_order(store, order_id, caller)
@@ -76,6 +81,7 @@ async def entity_order_events(
     retention_seconds: float,
 ) -> AsyncIterator[EntitySent]:
     check_id(entity_id, ["entityId"])
+    await _following(hub)
     subscriber = hub.of_entity(entity_id)
     try:
         seconds, micros = await store.read("TIME")
@@ -96,6 +102,15 @@ async def entity_order_events(
                 yield await _entity_sent(store, cursor, entry)
     finally:
         subscriber.close()
+
+
+async def _following(hub: Hub) -> None:
+    """A process just started may not follow the feed yet: history read before its follower
+    takes its positions would leave a gap between the two."""
+    try:
+        await asyncio.wait_for(hub.follower.wait_begun(), FOLLOWING_WAIT)
+    except TimeoutError:
+        raise Unavailable("the change feed is not followed yet") from None
 
 
 async def _partitions(store: Store, entity_id: str) -> set[int]:

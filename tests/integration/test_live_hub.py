@@ -14,6 +14,7 @@ from domain.access import ANONYMOUS
 from resolvers import entity_orders, orders
 from resolvers.live import Hub, Overflowed
 from resolvers.store import Store
+from resolvers.subscriptions import order_events
 from schema.context import Context
 from schema.subscription import SLOW_CLIENT, _guarded
 from tests.e2e.helpers import RAW_RENT, RawItemIn
@@ -90,3 +91,33 @@ async def test_an_overflowed_subscription_closes_its_socket_with_1013(store: Sto
     seen = [item async for item in _guarded(context, overflowing)]
     assert seen == [1]
     assert socket.closed is not None and socket.closed[0] == SLOW_CLIENT == 1013
+
+
+async def test_a_subscription_made_while_the_process_starts_misses_nothing(
+    store: Store,
+) -> None:
+    """The subscription is accepted before the follower has taken its positions (a process
+    just started, Redis slow to answer), and an event is committed in between: it must come,
+    through the history or live (seen lost before subscriptions waited for the follower)."""
+    hub = Hub(store, buffer=100)
+    order = await orders.create_order(store)
+    got: list[str] = []
+
+    async def subscribe() -> None:
+        async for sent in order_events(store, hub, order.order_id, None, ANONYMOUS):
+            got.append(sent.event.type.value)
+
+    listening = asyncio.ensure_future(subscribe())
+    try:
+        await asyncio.sleep(0.2)  # the subscription is in before the follower begins
+        await orders.cancel_order(store, order.order_id)
+        await hub.start()
+        for _ in range(1500):  # a bound, not a speed claim
+            if "ORDER_CANCELLED" in got:
+                break
+            await asyncio.sleep(0.02)
+        assert got == ["ORDER_CREATED", "ORDER_CANCELLED"]
+    finally:
+        listening.cancel()
+        await asyncio.gather(listening, return_exceptions=True)
+        await hub.stop()
