@@ -34,6 +34,7 @@ log = structlog.get_logger("ordo.feed")
 Listener = Callable[[FeedEntry], None]
 IDLE_SECONDS = 5.0  # with no news this long, the news connection is pinged
 RETRY_SECONDS = (0.1, 0.25, 0.5, 1.0, 2.0)  # waits between reconnects, the last repeated
+STOP_SECONDS = 5.0  # what stop() waits for the following task to end
 
 
 class Source(Protocol):
@@ -105,7 +106,9 @@ class Follower:
     async def stop(self) -> None:
         if self._task:
             self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            # Bounded: a Redis client that swallows the cancellation (redis-py's cluster
+            # Pub/Sub, caught mid-connect) must not hold a shutdown forever.
+            await asyncio.wait({self._task}, timeout=STOP_SECONDS)
 
     def listen(self, listener: Listener) -> Callable[[], None]:
         """Every entry committed from now on goes to `listener`, once; returns the way out."""
