@@ -12,10 +12,10 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import redis
@@ -53,6 +53,25 @@ async def eventually(done: Callable[[], bool], what: str, within: float = 60.0) 
     while not done():
         assert time.monotonic() < deadline, f"{what} did not happen within {within} s"
         await asyncio.sleep(0.05)
+
+
+class Clients(Protocol):
+    """A load of concurrent clients: each runs `client(n)` while `running` is true."""
+
+    running: bool
+
+    async def client(self, n: int) -> None: ...
+
+
+@asynccontextmanager
+async def clients_running(load: Clients, count: int) -> AsyncIterator[None]:
+    """`count` clients of the load for the block; then told to stop and waited for."""
+    clients = [asyncio.create_task(load.client(n)) for n in range(count)]
+    try:
+        yield
+    finally:
+        load.running = False
+        await asyncio.gather(*clients)
 
 
 class RedisServer:
@@ -205,6 +224,10 @@ class RedisCluster:
         """CLUSTER SLOTS: [start, end, [host, port, id, …] of the master, replicas…] each."""
         with self.client(self.live()[0]) as client:
             return list(client.execute_command("CLUSTER SLOTS"))
+
+    def lowest_slot(self, master: RedisServer) -> int:
+        """The first slot `move_slots` would move away from this master."""
+        return min(start for start, _, node, *_ in self.slot_ranges() if node[1] == master.port)
 
     def owner(self, key: str) -> RedisServer:
         """The master serving the key's slot now, by the cluster's own slot map."""

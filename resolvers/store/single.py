@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from functools import cached_property
 from typing import Any
 
 import hiredis
@@ -40,7 +41,11 @@ class SingleStore(Store):
         reply, where each write's timer is a task on Python 3.11: ~10% of a create)."""
         super().__init__(client, durability=durability)
         self._call_timeout = call_timeout
-        self._multiplexed = Multiplexed(_address(client), call_timeout or _UNBOUNDED)
+
+    @cached_property
+    def _multiplexed(self) -> Multiplexed:
+        """Made on first use, from where the client's pool connects."""
+        return Multiplexed(_address(self.client), self._call_timeout or _UNBOUNDED)
 
     def _turn(self) -> AbstractAsyncContextManager[Any]:
         return asyncio.timeout(self._call_timeout) if self._call_timeout else super()._turn()
@@ -114,7 +119,8 @@ class SingleStore(Store):
                 return await pipelined(self.client, commands, raise_on_error=True)
 
     async def close(self) -> None:
-        await self._multiplexed.close()
+        if "_multiplexed" in self.__dict__:  # made (cached_property) only once used
+            await self._multiplexed.close()
         await super().close()
 
     async def ping(self) -> None:

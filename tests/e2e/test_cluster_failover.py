@@ -13,10 +13,8 @@ script's writes replicate together or not at all.
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 
 import httpx
@@ -29,7 +27,7 @@ from resolvers.store import Store
 from tests.e2e import helpers
 from tests.e2e.conftest import Api
 from tests.integration.helpers import assert_invariants, promo_state
-from tests.support import OrdoServer, RedisCluster, eventually
+from tests.support import OrdoServer, RedisCluster, clients_running, eventually
 
 PROMOS = 12
 CLIENTS = 8
@@ -66,14 +64,8 @@ class CreateLoad:
                 assert answer.status_code == 503, answer.text
                 self.refused += 1
 
-    @asynccontextmanager
-    async def running_clients(self) -> AsyncIterator[None]:
-        clients = [asyncio.create_task(self.client(n)) for n in range(CLIENTS)]
-        try:
-            yield
-        finally:
-            self.running = False
-            await asyncio.gather(*clients)
+    def running_clients(self) -> AbstractAsyncContextManager[None]:
+        return clients_running(self, CLIENTS)
 
     def on(self, promo_ids: set[str], after: float = 0.0) -> int:
         return sum(

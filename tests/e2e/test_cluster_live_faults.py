@@ -18,7 +18,7 @@ import contextlib
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,7 @@ from tests.e2e.conftest import Api
 from tests.e2e.live_helpers import session
 from tests.integration.helpers import feed_of, streams_of
 from tests.integration.test_cluster_reshard import promo_in_slot
-from tests.support import OrdoServer, RedisCluster, eventually, unique
+from tests.support import OrdoServer, RedisCluster, clients_running, eventually, unique
 
 CLIENTS = 6
 PROMOS = 9  # three a master, most likely
@@ -138,14 +138,8 @@ class Writes:
     def total(self) -> int:
         return len(self.done)
 
-    @asynccontextmanager
-    async def running_clients(self) -> AsyncIterator[None]:
-        clients = [asyncio.create_task(self.client(n)) for n in range(CLIENTS)]
-        try:
-            yield
-        finally:
-            self.running = False
-            await asyncio.gather(*clients)
+    def running_clients(self) -> AbstractAsyncContextManager[None]:
+        return clients_running(self, CLIENTS)
 
 
 @dataclass
@@ -250,11 +244,7 @@ async def test_a_slot_moved_while_events_flow_loses_and_repeats_nothing(
 ) -> None:
     async with live(fresh_cluster, TIMEOUT) as setup:
         source = fresh_cluster.masters()[0]
-        lowest = min(  # `move_slots` moves a source's lowest slots first
-            start
-            for start, _, master, *_ in fresh_cluster.slot_ranges()
-            if master[1] == source.port
-        )
+        lowest = fresh_cluster.lowest_slot(source)
         moving = promo_in_slot(lowest)
         await helpers.create_promo(setup.api, 10**6, 10**6, promo_id=moving)
         user = await helpers.create_user(setup.api)

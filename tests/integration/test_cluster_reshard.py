@@ -57,11 +57,7 @@ async def test_a_promo_slot_moved_to_a_new_master_under_load_stays_exact(
     store = connect(load_settings({"ORDO_REDIS_URL": fresh_cluster.url, "ORDO_ADMIN_TOKEN": "x"}))
     try:
         source = fresh_cluster.masters()[0]
-        lowest = min(  # `reshard` moves a source's lowest slots first
-            start
-            for start, _, master, *_ in fresh_cluster.slot_ranges()
-            if master[1] == source.port
-        )
+        lowest = fresh_cluster.lowest_slot(source)
         promo_id = promo_in_slot(lowest)
         await promos.create_promo(store, promo_id, 10**6, 10**6)
         creates = Creates(store, await new_user(store), promo_id)
