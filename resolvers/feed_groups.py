@@ -98,12 +98,15 @@ class Group:
 async def group_lags(store: Store) -> dict[str, int]:
     """Each group's entries not yet delivered or not yet acknowledged, over every partition
     (XINFO GROUPS: `lag` + `pending`); a partition the group has not reached yet counts whole,
-    since the group will read it from its start. Costs a few commands per partition: read
-    when scraped."""
+    since the group will read it from its start. Two commands per partition, one round
+    trip: read when scraped."""
     names = [str(name) for name in await store.read("HKEYS", FEED_GROUPS)]
     parts = await existing_partitions(store)
-    infos = await store.read_many([("XINFO", "GROUPS", partition_key(p)) for p in parts])
-    lengths = await store.read_many([("XLEN", partition_key(p)) for p in parts])
+    replies = await store.read_many(
+        [("XINFO", "GROUPS", partition_key(p)) for p in parts]
+        + [("XLEN", partition_key(p)) for p in parts]
+    )
+    infos, lengths = replies[: len(parts)], replies[len(parts) :]
     lags = dict.fromkeys(names, 0)
     for groups, length in zip(infos, lengths, strict=True):
         reached = set()

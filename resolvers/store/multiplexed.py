@@ -129,39 +129,49 @@ class Multiplexed:
                 self._connecting = None
 
     async def _open(self) -> _Protocol:
+        """A connection, authenticated and on its database before any call may use it."""
         loop = asyncio.get_running_loop()
         address = self.address
         try:
             async with asyncio.timeout(self.timeout):
-                _, protocol = await loop.create_connection(_Protocol, address.host, address.port)
-                self._protocol = protocol
-                await self._handshake()
+                transport, protocol = await loop.create_connection(
+                    _Protocol, address.host, address.port
+                )
+                try:
+                    await _handshake(protocol, address)
+                except BaseException:
+                    transport.close()
+                    raise
         except (TimeoutError, OSError) as error:
             raise redis_errors.ConnectionError(
                 f"cannot connect to Redis at {address.host}:{address.port}: {error}"
             ) from error
+        except redis_errors.ResponseError as error:  # a refused password, a missing database
+            raise redis_errors.AuthenticationError(
+                f"Redis refused the connection: {error}"
+            ) from error
+        self._protocol = protocol
         return protocol
-
-    async def _handshake(self) -> None:
-        commands: list[Sequence[Any]] = []
-        if self.address.password:
-            user = [self.address.username] if self.address.username else []
-            commands.append(("AUTH", *user, self.address.password))
-        if self.address.db:
-            commands.append(("SELECT", self.address.db))
-        if not commands:
-            return
-        protocol = self._protocol
-        assert protocol is not None
-        future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
-        protocol.waiting.append(_Waiter(future, len(commands)))
-        protocol.outgoing.append(b"".join(hiredis.pack_command(tuple(c)) for c in commands))
-        protocol.flush()
-        for reply in await future:
-            if isinstance(reply, Exception):
-                raise reply
 
     async def close(self) -> None:
         if self._protocol is not None and self._protocol.transport is not None:
             self._protocol.transport.close()
         self._protocol = None
+
+
+async def _handshake(protocol: _Protocol, address: Address) -> None:
+    commands: list[Sequence[Any]] = []
+    if address.password:
+        user = [address.username] if address.username else []
+        commands.append(("AUTH", *user, address.password))
+    if address.db:
+        commands.append(("SELECT", address.db))
+    if not commands:
+        return
+    future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
+    protocol.waiting.append(_Waiter(future, len(commands)))
+    protocol.outgoing.append(b"".join(hiredis.pack_command(tuple(c)) for c in commands))
+    protocol.flush()
+    for reply in await future:
+        if isinstance(reply, Exception):
+            raise reply

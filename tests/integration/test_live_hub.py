@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from domain.access import ANONYMOUS
-from resolvers import entity_orders, orders
+from domain.errors import Unavailable
+from resolvers import entity_orders, orders, subscriptions
 from resolvers.live import Hub, Overflowed
 from resolvers.store import Store
 from resolvers.subscriptions import order_events
@@ -121,3 +122,14 @@ async def test_a_subscription_made_while_the_process_starts_misses_nothing(
         listening.cancel()
         await asyncio.gather(listening, return_exceptions=True)
         await hub.stop()
+
+
+async def test_a_subscription_whose_process_never_follows_the_feed_is_unavailable(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SPEC §10: at most FOLLOWING_WAIT, then UNAVAILABLE (here shortened: never started)."""
+    monkeypatch.setattr(subscriptions, "FOLLOWING_WAIT", 0.1)
+    hub = Hub(store, buffer=10)
+    order = await orders.create_order(store)
+    with pytest.raises(Unavailable):
+        await anext(order_events(store, hub, order.order_id, None, ANONYMOUS))
