@@ -63,6 +63,7 @@ class Subscriber:
     seen: list[tuple[str, str, int]] = field(default_factory=list)  # order, event id, version
     cursor: str | None = None
     resumed: int = 0
+    probes: set[str] = field(default_factory=set)  # orders made until it was live
     errors: Counter[str] = field(default_factory=Counter)  # how its subscriptions ended
 
     async def run(self) -> None:
@@ -164,10 +165,21 @@ async def live(cluster: RedisCluster, env: dict[str, str]) -> AsyncIterator[Live
 
 
 @asynccontextmanager
-async def subscribed(url: str, entity_id: str) -> AsyncIterator[Subscriber]:
-    subscriber = Subscriber(url, entity_id)
+async def subscribed(setup: Live) -> AsyncIterator[Subscriber]:
+    """A subscription from now, live before the block: a subscription without `after` sends
+    what is committed once it is in, so the load waits until one of these probes comes back."""
+    subscriber = Subscriber(setup.server.url, setup.entity_id)
     task = asyncio.create_task(subscriber.run())
     try:
+        while not subscriber.seen:
+            probe = unique("o")
+            subscriber.probes.add(probe)
+            await setup.api.graphql(
+                helpers.CREATE,
+                {"input": {"orderId": probe, "entityId": setup.entity_id, "type": helpers.RENT,
+                           "items": [helpers.item("p")]}},
+            )  # fmt: skip
+            await asyncio.sleep(0.2)
         yield subscriber
     finally:
         task.cancel()
@@ -186,17 +198,20 @@ async def _check(
     setup: Live, writes: Writes, subscriber: Subscriber, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Redis's orders against the feed, the subscription and the acknowledged writes."""
-    order_ids = await _entity_orders(setup.api, setup.entity_id)
+    order_ids = [
+        o for o in await _entity_orders(setup.api, setup.entity_id) if o not in subscriber.probes
+    ]
     streams = {o: [i for i, _ in s] for o, s in (await streams_of(setup.store, order_ids)).items()}
     held = {(o, event_id) for o, ids in streams.items() for event_id in ids}
     await eventually(lambda: held <= {(o, i) for o, i, _ in subscriber.seen}, "every event sent")
     await asyncio.sleep(1)  # a duplicate would come now
     fed = await feed_of(setup.store, order_ids)
     sent: dict[str, list[str]] = {}
-    for order_id, event_id, _ in subscriber.seen:
+    seen = [s for s in subscriber.seen if s[0] not in subscriber.probes]
+    for order_id, event_id, _ in seen:
         if (order_id, event_id) in held:
             sent.setdefault(order_id, []).append(event_id)
-    phantoms = [(o, i) for o, i, _ in subscriber.seen if (o, i) not in held]
+    phantoms = [(o, i) for o, i, _ in seen if (o, i) not in held]
     lost = [o for o, ids in writes.acknowledged.items() if not ids <= set(streams.get(o, []))]
     with capsys.disabled():
         print(
@@ -218,7 +233,7 @@ async def test_a_master_killed_while_events_flow_loses_no_acknowledged_event(
     async with live(fresh_cluster, WAIT_REPLICA) as setup:
         promos = [await helpers.user_and_promo(setup.api, 10**6, 10**6) for _ in range(PROMOS)]
         writes = Writes(setup.api, setup.entity_id, promos)
-        async with subscribed(setup.server.url, setup.entity_id) as subscriber:
+        async with subscribed(setup) as subscriber:
             async with writes.running_clients():
                 await eventually(lambda: writes.total() >= BEFORE_FAULT, "writes before")
                 assert subscriber.seen, "the subscription was live before the kill"
@@ -251,7 +266,7 @@ async def test_a_slot_moved_while_events_flow_loses_and_repeats_nothing(
         others = [await helpers.user_and_promo(setup.api, 10**6, 10**6) for _ in range(3)]
         busy = {"userId": user, "promoId": moving}
         writes = Writes(setup.api, setup.entity_id, [busy, busy, *others])
-        async with subscribed(setup.server.url, setup.entity_id) as subscriber:
+        async with subscribed(setup) as subscriber:
             async with writes.running_clients():
                 await eventually(lambda: writes.total() >= BEFORE_FAULT, "writes before")
                 target = fresh_cluster.add_master()
