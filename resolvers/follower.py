@@ -90,10 +90,20 @@ class Follower:
         """Listening and caught up: False while (re)connecting (/readyz says so)."""
         return self._ready.is_set()
 
+    @property
+    def following(self) -> bool:
+        return self._task is not None
+
     async def start(self) -> None:
         """Follow from the positions its source takes once Redis answers (`wait_begun`):
-        what is written after that reaches the listeners."""
-        self._task = asyncio.create_task(self._follow(), name="ordo-feed-follower")
+        what is written after that reaches the listeners. Started again after `stop`, it
+        takes its positions anew."""
+        self.follow()
+
+    def follow(self) -> None:
+        """`start`, from code that cannot await: it only makes the following task."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._follow(), name="ordo-feed-follower")
 
     async def wait_ready(self) -> None:
         await self._ready.wait()
@@ -104,11 +114,20 @@ class Follower:
         await self._begun.wait()
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
+        if task := self.halt():
             # Bounded: a Redis client that swallows the cancellation (redis-py's cluster
             # Pub/Sub, caught mid-connect) must not hold a shutdown forever.
-            await asyncio.wait({self._task}, timeout=STOP_SECONDS)
+            await asyncio.wait({task}, timeout=STOP_SECONDS)
+
+    def halt(self) -> asyncio.Task[None] | None:
+        """Stop following now (a `follow` right after begins anew); answers the old task,
+        which ends at its next step."""
+        task, self._task = self._task, None
+        self._begun.clear()
+        self._ready.clear()
+        if task:
+            task.cancel()
+        return task
 
     def listen(self, listener: Listener) -> Callable[[], None]:
         """Every entry committed from now on goes to `listener`, once; returns the way out."""
@@ -129,6 +148,7 @@ class Follower:
                 # Subscribed before reading: an entry written from here on is read now or
                 # named by news later, and positions keep either from being delivered twice.
                 await self._catch_up()
+                self._check_current()
                 self._ready.set()
                 await self._listen(news)
             except asyncio.CancelledError:
@@ -148,6 +168,7 @@ class Follower:
         partitions = await existing_partitions(self.store)
         if not self._begun.is_set():  # once: a retry after a failed read keeps the positions
             await self.source.begin(self.store, partitions)
+            self._check_current()
             self._begun.set()
         await self._read(partitions)
 
@@ -175,8 +196,16 @@ class Follower:
             await self._read(named)
 
     async def _read(self, partitions: Iterable[int]) -> None:
-        for entry in await self.source.read(self.store, partitions):
+        entries = await self.source.read(self.store, partitions)
+        self._check_current()
+        for entry in entries:
             self._deliver(entry)
+
+    def _check_current(self) -> None:
+        """A stopped follower's task that outlived its cancellation (a client swallowed it)
+        must not deliver, nor mark a newer following as begun."""
+        if asyncio.current_task() is not self._task:
+            raise asyncio.CancelledError
 
     def _deliver(self, entry: FeedEntry) -> None:
         for listener in list(self._listeners.values()):

@@ -20,6 +20,10 @@ from resolvers.metrics import SLOW_CLOSED, observe_delivered
 from resolvers.store import Store
 
 DEFAULT_BUFFER = 1000  # entries a subscriber may lag behind before it is dropped
+# The feed is followed while anyone subscribes, and this long after the last one leaves (a
+# client that reconnects finds it still followed): a worker nobody subscribes to does not read
+# every other worker's writes (12% of a create's CPU when it did: docs/performance.md).
+LINGER_SECONDS = 30.0
 
 
 class Overflowed(Exception):
@@ -68,24 +72,37 @@ class Subscriber:
 
 
 class Hub:
-    """The process's subscriptions by order id and by entity id, fed by one Follower."""
+    """The process's subscriptions by order id and by entity id, fed by one Follower that
+    follows the feed only while there are subscribers (and LINGER_SECONDS after)."""
 
-    def __init__(self, store: Store, *, buffer: int = DEFAULT_BUFFER) -> None:
+    def __init__(
+        self, store: Store, *, buffer: int = DEFAULT_BUFFER, linger: float = LINGER_SECONDS
+    ) -> None:
         self.follower = Follower(store)
         self.buffer = buffer
+        self.linger = linger
+        self.started = False
         self._subscribers: dict[tuple[str, str], set[Subscriber]] = defaultdict(set)
         self._unlisten = self.follower.listen(self._deliver)
+        self._idle: asyncio.TimerHandle | None = None
+        self._resting: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        await self.follower.start()
+        """From now on a subscriber makes the follower follow (until then it waits)."""
+        self.started = True
+        if self._subscribers:
+            self.follower.follow()
 
     async def stop(self) -> None:
+        self.started = False
+        self._cancel_idle()
         self._unlisten()
         await self.follower.stop()
 
     @property
     def ready(self) -> bool:
-        return self.follower.ready
+        """Started, and following caught up or able to begin when a subscriber comes."""
+        return self.started and (not self.follower.following or self.follower.ready)
 
     @property
     def open(self) -> int:
@@ -100,6 +117,9 @@ class Hub:
     def _add(self, key: tuple[str, str]) -> Subscriber:
         subscriber = Subscriber(self, key, self.buffer)
         self._subscribers[key].add(subscriber)
+        self._cancel_idle()
+        if self.started:
+            self.follower.follow()
         return subscriber
 
     def _drop(self, subscriber: Subscriber) -> None:
@@ -108,6 +128,19 @@ class Hub:
             subscribers.discard(subscriber)
             if not subscribers:
                 del self._subscribers[subscriber.key]
+        if not self._subscribers and self.started and self._idle is None:
+            self._idle = asyncio.get_running_loop().call_later(self.linger, self._rest)
+
+    def _cancel_idle(self) -> None:
+        if self._idle is not None:
+            self._idle.cancel()
+            self._idle = None
+
+    def _rest(self) -> None:
+        self._idle = None
+        if not self._subscribers and (task := self.follower.halt()):
+            self._resting.add(task)  # held until it has wound down
+            task.add_done_callback(self._resting.discard)
 
     def _deliver(self, entry: FeedEntry) -> None:
         for key in (("order", entry.order_id), ("entity", entry.entity_id)):

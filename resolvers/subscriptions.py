@@ -1,8 +1,9 @@
 """Live order events (SPEC §10): what orderEvents and entityOrderEvents send, and in what order.
 
-Both register with the process's hub before reading what came before, so nothing committed in
-between is missed, and drop what the history already sent, so nothing comes twice. Their
-errors come before the first event (an unknown order, a bad or expired cursor).
+Both register with the process's hub (which follows the feed while anyone subscribes) and wait
+for it to follow before reading what came before, so nothing committed in between is missed,
+and drop what the history already sent, so nothing comes twice. Their errors come before the
+first event (an unknown order, a bad or expired cursor).
 """
 
 from __future__ import annotations
@@ -51,9 +52,9 @@ async def order_events(
     check_id(order_id, ["orderId"])
     if after is not None and not (isinstance(after, str) and STREAM_ID.fullmatch(after)):
         raise invalid(["after"], "after must be an event id of this order")
-    await _following(hub)
-    subscriber = hub.of_order(order_id)
+    subscriber = hub.of_order(order_id)  # which makes the hub follow the feed, if it rested
     try:
+        await _following(hub)
         order = await get_order(store, order_id, caller)
         ids = [event.id for event in order.events]
         if after is not None and after not in ids:
@@ -81,9 +82,9 @@ async def entity_order_events(
     retention_seconds: float,
 ) -> AsyncIterator[EntitySent]:
     check_id(entity_id, ["entityId"])
-    await _following(hub)
     subscriber = hub.of_entity(entity_id)
     try:
+        await _following(hub)
         seconds, micros = await store.read("TIME")
         now = int(seconds) * 1000 + int(micros) // 1000
         partitions = await _partitions(store, entity_id)
@@ -105,8 +106,8 @@ async def entity_order_events(
 
 
 async def _following(hub: Hub) -> None:
-    """A process just started may not follow the feed yet: history read before its follower
-    takes its positions would leave a gap between the two."""
+    """The follower may not have taken its positions yet (a process just started, or a hub
+    that rested with no subscribers): history read before that would leave a gap."""
     try:
         await asyncio.wait_for(hub.follower.wait_begun(), FOLLOWING_WAIT)
     except TimeoutError:

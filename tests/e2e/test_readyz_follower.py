@@ -1,5 +1,6 @@
-"""/readyz is honest about live events (SPEC §10): while the process's feed reader is not
-following (not yet started, or reconnecting), it answers 503; once it follows, 200."""
+"""/readyz is honest about live events (SPEC §10): before the process's hub starts, and while
+its feed reader follows for subscribers but is not caught up (reconnecting), 503; started
+with nobody subscribed (the feed is followed on demand), or following and caught up, 200."""
 
 from __future__ import annotations
 
@@ -23,7 +24,12 @@ async def test_readyz_waits_for_the_feed_reader() -> None:
         hub = app.state.hub
         await hub.start()
         try:
+            assert (await http.get("/readyz")).status_code == 200  # nobody subscribes yet
+            subscriber = hub.of_order("o-1")
+            assert not hub.follower.ready
+            assert (await http.get("/readyz")).status_code == 503  # following, not caught up
             await asyncio.wait_for(hub.follower.wait_ready(), 30)
             assert (await http.get("/readyz")).status_code == 200
+            subscriber.close()
         finally:
             await hub.stop()

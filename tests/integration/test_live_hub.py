@@ -25,8 +25,13 @@ from tests.support import unique
 async def _started(store: Store, buffer: int) -> Hub:
     hub = Hub(store, buffer=buffer)
     await hub.start()
-    await asyncio.wait_for(hub.follower.wait_ready(), 30)
     return hub
+
+
+async def _followed(hub: Hub) -> None:
+    """Once the hub has subscribers it follows the feed: what is written from now on comes."""
+    assert hub.follower.following
+    await asyncio.wait_for(hub.follower.wait_ready(), 30)
 
 
 async def test_a_subscriber_gets_its_orders_entries_in_order(store: Store) -> None:
@@ -34,6 +39,7 @@ async def test_a_subscriber_gets_its_orders_entries_in_order(store: Store) -> No
     try:
         order_id, entity_id = unique("o"), unique("e")
         subscriber, other = hub.of_order(order_id), hub.of_order(unique("o"))
+        await _followed(hub)
         items = [RawItemIn("a"), RawItemIn("b")]
         await entity_orders.create_order_with_items(store, order_id, entity_id, RAW_RENT, items)
         await orders.cancel_order(store, order_id)
@@ -60,6 +66,7 @@ async def test_a_subscriber_behind_its_buffer_is_dropped_after_what_it_holds(
     try:
         entity_id = unique("e")
         subscriber = hub.of_entity(entity_id)
+        await _followed(hub)
         items = [RawItemIn(f"i{n}") for n in range(5)]  # six events, three past the buffer
         await entity_orders.create_order_with_items(store, unique("o"), entity_id, RAW_RENT, items)
         await asyncio.wait_for(subscriber.overflowed.wait(), 30)
@@ -133,3 +140,68 @@ async def test_a_subscription_whose_process_never_follows_the_feed_is_unavailabl
     order = await orders.create_order(store)
     with pytest.raises(Unavailable):
         await anext(order_events(store, hub, order.order_id, None, ANONYMOUS))
+
+
+async def _until(condition: Any, what: str) -> None:
+    for _ in range(1500):  # a bound, not a speed claim
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"never: {what}")
+
+
+async def test_a_hub_follows_the_feed_only_while_someone_subscribes(store: Store) -> None:
+    """A worker nobody subscribes to does not read what every worker writes; the last
+    subscriber gone, following goes on for the linger, then stops; /readyz stays ready."""
+    hub = Hub(store, buffer=10, linger=0.2)
+    await hub.start()
+    try:
+        await orders.create_order(store)
+        assert not hub.follower.following and hub.ready
+        first = hub.of_order(unique("o"))
+        await _followed(hub)
+        first.close()
+        await asyncio.sleep(0.05)
+        again = hub.of_order(unique("o"))  # back within the linger: still followed
+        assert hub.follower.following and hub.follower.ready
+        again.close()
+        await _until(lambda: not hub.follower.following, "rested after the linger")
+        assert hub.ready
+    finally:
+        await hub.stop()
+
+
+async def test_a_subscription_to_a_rested_hub_misses_nothing(store: Store) -> None:
+    """Following begins anew (positions from now) for the first subscriber after a rest; what
+    was committed while the hub rested comes as history, what comes after it live, once."""
+    hub = Hub(store, buffer=100, linger=0.05)
+    await hub.start()
+    try:
+        hub.of_order(unique("o")).close()
+        await _until(lambda: not hub.follower.following, "rested")
+        order = await orders.create_order(store)
+        await orders.cancel_order(store, order.order_id)  # while nobody follows
+        got: list[str] = []
+
+        async def subscribe() -> None:
+            async for sent in order_events(store, hub, order.order_id, None, ANONYMOUS):
+                got.append(sent.event.type.value)
+
+        listening = asyncio.ensure_future(subscribe())
+        try:
+            await _until(lambda: len(got) == 2, "the history")
+            assert hub.follower.following
+            entity = unique("e")
+            other = hub.of_entity(entity)  # a second subscriber keeps the same following
+            await orders.create_order(store)
+            await entity_orders.create_order_with_items(
+                store, unique("o"), entity, RAW_RENT, [RawItemIn("a")]
+            )
+            await asyncio.wait_for(anext(other.entries()), 30)
+            other.close()
+            assert got == ["ORDER_CREATED", "ORDER_CANCELLED"]
+        finally:
+            listening.cancel()
+            await asyncio.gather(listening, return_exceptions=True)
+    finally:
+        await hub.stop()
