@@ -2,7 +2,8 @@
 
 ordo's own lines take structlog's native path (a filtering bound logger writing rendered JSON
 straight to stderr): measured here at ~9 µs a line against ~24 µs through stdlib logging,
-which matters for the one line per request. Libraries' stdlib loggers (uvicorn) are rendered
+which matters for the one line per request; the lines of one event-loop turn are written
+together (_TurnLogger). Libraries' stdlib loggers (uvicorn) are rendered
 as the same JSON by a stdlib formatter.
 
 The request id is bound per request (contextvars) and shows on every line logged within it.
@@ -11,6 +12,8 @@ Tokens and request bodies are never logged.
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import logging
 import sys
 from typing import Any
@@ -36,6 +39,47 @@ class _Stderr:
         sys.stderr.flush()
 
 
+class _TurnLogger:
+    """ordo's own lines: those of one event-loop turn go to stderr in one write at the end
+    of the turn (a write per request line was ~3% of a create's CPU), written at once where
+    no loop runs. A process killed outright loses at most one turn's lines."""
+
+    def __init__(self) -> None:
+        self._pending: list[str] = []
+
+    def msg(self, message: str) -> None:
+        if not self._pending:
+            try:
+                asyncio.get_running_loop().call_soon(self.flush)
+            except RuntimeError:  # no loop: nothing would flush it
+                _write(message + "\n")
+                return
+        self._pending.append(message + "\n")
+
+    info = warning = error = critical = exception = debug = msg
+
+    def flush(self) -> None:
+        if self._pending:
+            text = "".join(self._pending)
+            self._pending.clear()
+            _write(text)
+
+
+def _write(text: str) -> None:
+    stream = sys.stderr
+    stream.write(text)
+    stream.flush()
+
+
+_LINES = _TurnLogger()
+atexit.register(_LINES.flush)
+
+
+def flush() -> None:
+    """Write out the lines of the current loop turn now (a test reading them in-process)."""
+    _LINES.flush()
+
+
 def _dumps(event: Any, **options: Any) -> str:
     """JSON by orjson: a request line renders in ~1 µs instead of json's ~5 µs."""
     return orjson.dumps(event, **options).decode()
@@ -49,7 +93,7 @@ def configure_logging(level: int = logging.INFO) -> None:
             structlog.processors.JSONRenderer(serializer=_dumps),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.WriteLoggerFactory(_Stderr()),  # type: ignore[arg-type]
+        logger_factory=lambda *_: _LINES,
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler(_Stderr())

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from domain.errors import Unavailable
+from ordo import logs
 from ordo.app import create_app
 from ordo.settings import load_settings
 from resolvers import orders
@@ -50,6 +51,7 @@ async def client(
         for _ in range(2):  # the prepared app holds a plan of the document from here on
             await http.post("/graphql", json={"query": CREATE_ORDER, "variables": {"input": {}}})
             await http.post("/graphql", json={"query": FAULTY})
+        logs.flush()
         capfd.readouterr()
         yield http
     await app.state.store.close()
@@ -60,6 +62,7 @@ def lines_of(text: str) -> list[dict[str, Any]]:
 
 
 def logged(capfd: pytest.CaptureFixture[str]) -> tuple[str, list[dict[str, Any]]]:
+    logs.flush()
     text = capfd.readouterr().err
     return text, lines_of(text)
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from ordo import logs
 from ordo.app import create_app
 from ordo.settings import load_settings
 from resolvers import orders
@@ -41,11 +42,13 @@ async def test_each_request_logs_one_json_line_with_its_id_and_no_secrets(
     capfd: pytest.CaptureFixture[str], client: httpx.AsyncClient
 ) -> None:
     """capfd comes first, so the app's logger is made writing to the captured stderr."""
+    logs.flush()
     capfd.readouterr()
     body = {"query": 'mutation { createUser(userId: "u-secret-body") { userId } }'}
     answer = await client.post(
         "/graphql", json=body, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
     )
+    logs.flush()
     logged = capfd.readouterr().err
     lines = [json.loads(line) for line in logged.splitlines() if line.startswith("{")]
     requests = [line for line in lines if line["event"] == "request"]

@@ -1,0 +1,67 @@
+"""ordo/logs.py: ordo's lines of one event-loop turn leave in one write; none is lost when a
+turn ends, when no loop runs, or when the process exits before its loop turned again."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+
+import pytest
+import structlog
+
+from ordo.logs import configure_logging
+from tests.support import ROOT
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+async def test_the_lines_of_one_turn_are_one_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    stderr = _Recorder()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    configure_logging()
+    log = structlog.get_logger("ordo.test")
+    for n in range(3):
+        log.info("line", n=n)
+    assert stderr.writes == []  # not before the turn ends
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    (written,) = stderr.writes
+    assert [json.loads(line)["n"] for line in written.splitlines()] == [0, 1, 2]
+
+
+def test_a_line_without_a_loop_is_written_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    stderr = _Recorder()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    configure_logging()
+    structlog.get_logger("ordo.test").warning("no loop")
+    (written,) = stderr.writes
+    assert json.loads(written)["event"] == "no loop"
+
+
+def test_lines_of_a_last_turn_are_written_at_exit() -> None:
+    program = (
+        "import asyncio, structlog\n"
+        "from ordo.logs import configure_logging\n"
+        "configure_logging()\n"
+        "async def main():\n"
+        "    structlog.get_logger('x').info('last words')\n"
+        "    raise SystemExit(3)\n"  # the loop never turns again
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 3
+    assert "last words" in done.stderr
