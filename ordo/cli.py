@@ -18,6 +18,7 @@ from ordo.commands.reindex import reindex
 from ordo.commands.verify import verify
 from ordo.logs import configure_logging
 from ordo.manifest import ManifestError, load_manifest
+from ordo.protocol import CorkedHttpToolsProtocol
 
 app = typer.Typer(
     help="ordo: an order service with atomic promo codes.",
@@ -76,6 +77,7 @@ def serve(
         workers=workers,
         log_level="info",
         timeout_graceful_shutdown=10,
+        http=CorkedHttpToolsProtocol,  # one write per response (ordo/protocol.py)
     )
 
 
