@@ -40,6 +40,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--no-floors", action="store_true", help="skip the floors (no ratios)")
     add("--peer", type=Path, default=PEER_DIR, help="the Node peer's folder (bench/peer.py)")
     add("--no-peer", action="store_true", help="skip the Node peer")
+    add(
+        "--baseline", type=Path, default=None,
+        help="a checkout of another commit: its ordo is loaded in the same rounds (before/after)",
+    )  # fmt: skip
     add("--users", type=int, default=1000, help="seeded users the creates pick from")
     add("--pool", type=int, default=80_000, help="OPEN orders made for completeOrder")
     add("--memory-orders", type=int, default=20_000, help="orders measured for memory")
@@ -70,6 +74,7 @@ def run(args: argparse.Namespace, redis: RedisServer, workdir: Path) -> None:
         ops = [op for op in ops if op is not GQL_CREATE_AS_PEER]
     results.notes.append(f"Node peer: {why}")
     runner = Runner(redis, load, args.rounds, ops, results, args.out.parent)
+    runner.baseline = args.baseline
     runner.say(f"redis-server on port {redis.port}; seeding")
     runner.seed(args.users, args.pool, workdir)
     runner.add_orders(args.memory_orders, "mem-")

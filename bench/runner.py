@@ -75,6 +75,7 @@ class Runner:
         self.results = results
         self.seeded: Seeded | None = None
         self.pool_used = 0  # completeOrder's pool ids used so far: each run starts after them
+        self.baseline: Path | None = None  # another checkout's ordo, measured beside this one
 
     def say(self, text: str) -> None:
         print(f"[bench {time.strftime('%H:%M:%S')}] {text}", flush=True)
@@ -115,6 +116,17 @@ class Runner:
                 )
                 for op in self.ops
             ]  # fmt: skip
+            if self.baseline is not None and workers == 1:
+                base = stack.enter_context(serving(OrdoServer(
+                    self.redis.url, workers, admin_token=ADMIN_TOKEN, cwd=self.baseline
+                )))  # fmt: skip
+                subjects += [
+                    Subject(
+                        f"baseline: {op.name}", "baseline", base.url + op.path, op.script,
+                        _pid(base), opts=op.opts,
+                    )
+                    for op in self.ops
+                ]  # fmt: skip
             measured: dict[str, list[Figures]] = {subject.name: [] for subject in subjects}
             for round_ in range(self.rounds):
                 for subject in subjects:

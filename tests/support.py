@@ -290,8 +290,10 @@ class OrdoServer:
         workers: int = 1,
         env: dict[str, str] | None = None,
         admin_token: str | None = ADMIN_TOKEN,
+        cwd: Path | None = None,
     ):
         self.port = free_port()
+        self.cwd = cwd  # another checkout's ordo (`python -m` imports from the working dir)
         self.admin_token = admin_token
         self.redis_url = redis_url
         self.workers = workers
@@ -316,7 +318,9 @@ class OrdoServer:
             "--workers", str(self.workers),
         ]  # fmt: skip
         with open(self.log.name, "ab") as log:
-            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.cwd
+            )
         _wait_until(self._healthy, f"ordo on port {self.port}")
 
     def _healthy(self) -> bool:
