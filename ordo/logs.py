@@ -16,6 +16,7 @@ import asyncio
 import atexit
 import logging
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -85,7 +86,25 @@ def _dumps(event: Any, **options: Any) -> str:
     return orjson.dumps(event, **options).decode()
 
 
+def request_line(method: str, route: str, status: int, ms: float) -> None:
+    """The one line per request, as structlog renders an `info("request", …)` of logger
+    `ordo.http` inside the request (the same keys in the same order, the request id from the
+    context), written directly: structlog's processor chain cost ~8 µs of every request,
+    this ~2 µs."""
+    if _LEVEL[0] > logging.INFO:
+        return
+    line = {"method": method, "route": route, "status": status, "ms": ms, "event": "request"}
+    line.update(structlog.contextvars.get_contextvars())
+    line["level"] = "info"
+    line["timestamp"] = datetime.now(tz=UTC).isoformat().replace("+00:00", "Z")
+    _LINES.msg(orjson.dumps(line).decode())
+
+
+_LEVEL = [logging.INFO]  # what configure_logging set last
+
+
 def configure_logging(level: int = logging.INFO) -> None:
+    _LEVEL[0] = level
     structlog.configure(
         processors=[
             *_SHARED,

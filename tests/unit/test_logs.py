@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import subprocess
 import sys
 
 import pytest
 import structlog
 
-from ordo.logs import configure_logging
+from ordo import logs
+from ordo.logs import configure_logging, request_line
 from tests.support import ROOT
 
 
@@ -65,3 +67,37 @@ def test_lines_of_a_last_turn_are_written_at_exit() -> None:
     )
     assert done.returncode == 3
     assert "last words" in done.stderr
+
+
+async def test_the_request_line_is_what_structlog_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """request_line writes directly what `log.info("request", …)` would: the same keys in the
+    same order, the request's context included, the same timestamp format."""
+    stderr = _Recorder()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    configure_logging()
+    structlog.contextvars.bind_contextvars(request_id="r-1")
+    try:
+        request_line("POST", "/graphql", 200, 1.25)
+        structlog.get_logger("ordo.http").info(
+            "request", method="POST", route="/graphql", status=200, ms=1.25
+        )
+    finally:
+        structlog.contextvars.unbind_contextvars("request_id")
+    logs.flush()
+    direct, structured = (json.loads(line) for line in "".join(stderr.writes).splitlines())
+    assert list(direct) == list(structured)
+    assert {**direct, "timestamp": None} == {**structured, "timestamp": None}
+    assert len(direct["timestamp"]) == len(structured["timestamp"])
+    assert direct["timestamp"].endswith("Z") and direct["request_id"] == "r-1"
+
+
+def test_no_request_line_above_info(monkeypatch: pytest.MonkeyPatch) -> None:
+    stderr = _Recorder()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    configure_logging(logging.WARNING)
+    try:
+        request_line("GET", "/healthz", 200, 0.1)
+        logs.flush()
+        assert stderr.writes == []
+    finally:
+        configure_logging()

@@ -1,0 +1,54 @@
+"""ordo/middleware.py's time limit: a request over it is answered 503 and its task goes on
+uncancelled; a cancellation from elsewhere (a shutdown) is not mistaken for it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from ordo.middleware import RequestContext
+
+SCOPE = {"type": "http", "method": "POST", "path": "/orders", "headers": []}
+
+
+async def _stuck(scope: Any, receive: Any, send: Any) -> None:
+    await asyncio.sleep(30)
+
+
+async def _receive() -> dict[str, Any]:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+async def test_a_request_over_its_limit_is_answered_503_and_its_task_goes_on() -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def request() -> int:
+        await RequestContext(_stuck, timeout=0.05)(dict(SCOPE), _receive, send)
+        task = asyncio.current_task()
+        assert task is not None
+        await asyncio.sleep(0)  # not cancelled again: the limit's cancellation was taken back
+        return task.cancelling()
+
+    assert await asyncio.wait_for(request(), 10) == 0
+    assert sent[0]["status"] == 503
+    assert (b"x-request-id", sent[0]["headers"][-1][1]) == sent[0]["headers"][-1]
+    assert b"UNAVAILABLE" in sent[1]["body"]
+
+
+async def test_a_cancellation_from_elsewhere_is_not_a_503() -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    task = asyncio.ensure_future(RequestContext(_stuck, timeout=5)(dict(SCOPE), _receive, send))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert sent == []
