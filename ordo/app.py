@@ -24,6 +24,7 @@ from domain.errors import ErrorCode, OrdoError, Unavailable
 from ordo import rest
 from ordo.auth import Authenticator
 from ordo.connect import connect
+from ordo.edge import OrdoApp
 from ordo.graphiql import asset_routes
 from ordo.graphql import Live, OrdoGraphQL
 from ordo.limits import BodyLimit
@@ -129,6 +130,7 @@ def _value(reply: object) -> str:
 
 
 def _middleware(settings: Settings) -> list[Middleware]:
+    """Around every request, the short way in included (ordo/edge.py)."""
     stack = [Middleware(RequestContext, timeout=settings.request_timeout)]
     if settings.cors_origins:
         stack.append(
@@ -195,7 +197,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         max_query_cost=settings.max_query_cost,
         live=Live(hub, settings.feed_retention, settings.max_subscriptions, settings.max_sockets),
     )
-    app = Starlette(
+    app = OrdoApp(
+        graphql=graphql,
+        edge=_middleware(settings),
         routes=[
             *rest.routes,
             # Every method reaches the view, so a wrong one is refused in GraphQL's error shape.
@@ -209,7 +213,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", metrics),
             Route("/openapi.json", openapi, include_in_schema=False),
         ],
-        middleware=_middleware(settings),
         exception_handlers={OrdoError: _ordo_error, Unavailable: _unavailable},
         lifespan=lifespan,
     )

@@ -15,10 +15,11 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAd
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Scope
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -131,7 +132,7 @@ class OrdoGraphQL(GraphQL[Context, None]):
         try:
             if isinstance(request, Request):
                 media = _acceptable(request)
-                if answer := await self._prepared(request):
+                if answer := await self.prepared(request.scope, await request.body()):
                     return answer
             return await super().run(request, context, root_value)
         except DocumentRefused as refused:
@@ -183,9 +184,7 @@ class OrdoGraphQL(GraphQL[Context, None]):
         return _NO_PAYLOAD
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
-        sub_response = await super().get_sub_response(request)
-        sub_response.media_type = negotiate(header(request.scope, b"accept")) or JSON
-        return sub_response
+        return _sub_response(negotiate(header(request.scope, b"accept")) or JSON)
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
@@ -202,19 +201,25 @@ class OrdoGraphQL(GraphQL[Context, None]):
             data.query = await self.documents.resolve(data.query, data.extensions, request.scope)
         return data
 
-    async def _prepared(self, request: Request) -> Response | None:
+    async def prepared(self, scope: Scope, body: bytes) -> Response | None:
         """A plain JSON POST of a document the schema holds a plan for, answered without
         Strawberry's generic request handling (most of a hot mutation's view time): the same
         decode_json, schema.execute, process_result and create_response as `run` uses, so the
-        answer is the same. Anything else (GET, batches, streaming, odd bodies): None."""
+        answer is the same. Anything else (GET, batches, streaming, odd bodies): None. Needs
+        only the scope and the body, so ordo/edge.py calls it before any Starlette layer."""
         schema = self.schema
-        if request.method != "POST" or not isinstance(schema, PreparedSchema):
+        if scope["method"] != "POST" or not isinstance(schema, PreparedSchema):
             return None
-        accept = header(request.scope, b"accept")
-        if media_type(request.scope) != "application/json" or any(s in accept for s in _STREAMING):
+        accept = header(scope, b"accept")
+        media = negotiate(accept)
+        if (
+            media is None  # refused 406 by `run`
+            or media_type(scope) != "application/json"
+            or any(s in accept for s in _STREAMING)
+        ):
             return None
         try:
-            data = self.decode_json(await request.body())
+            data = self.decode_json(body)
         except json.JSONDecodeError:
             return None
         if not isinstance(data, dict):
@@ -229,12 +234,18 @@ class OrdoGraphQL(GraphQL[Context, None]):
             and schema.has_plan(query, name)
         ):
             return None
-        sub_response = await self.get_sub_response(request)
-        context = await self.get_context(request, sub_response)
+        sub_response = _sub_response(media)
+        caller = await self.authenticator.caller(header(scope, b"authorization"))
         result = await schema.execute(
-            query, variables, context, None, name, _POST_OPERATIONS, extensions
+            query,
+            variables,
+            Context(store=self.store, caller=caller),
+            None,
+            name,
+            _POST_OPERATIONS,
+            extensions,
         )
-        return self.create_response(await self.process_result(request, result), sub_response)
+        return self.create_response(await self._processed(scope, result), sub_response)
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         # A GET naming a persisted document has no `query`, yet asks for an answer, not a page.
@@ -275,11 +286,14 @@ class OrdoGraphQL(GraphQL[Context, None]):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
-        await self.documents.ran(request.scope, result.data is not None)
+        return await self._processed(request.scope, result)
+
+    async def _processed(self, scope: Scope, result: ExecutionResult) -> GraphQLHTTPResponse:
+        await self.documents.ran(scope, result.data is not None)
         if result.errors:
             _log_faults(result.errors)
             result.errors = masked(result.errors)
-        return await super().process_result(request, result)
+        return process_result(result)
 
     def create_response(
         self,
@@ -299,6 +313,16 @@ class OrdoGraphQL(GraphQL[Context, None]):
         response = super().create_response(response_data, sub_response)
         response.headers["content-type"] = GRAPHQL_RESPONSE
         return response
+
+
+def _sub_response(media: str) -> Response:
+    """What Strawberry's get_sub_response makes (no status, no content-length yet), in the
+    negotiated media type."""
+    sub_response = Response()
+    sub_response.status_code = None  # type: ignore[assignment]
+    del sub_response.headers["content-length"]
+    sub_response.media_type = media  # read by create_response, not a header of its own
+    return sub_response
 
 
 def _log_faults(errors: list[GraphQLError]) -> None:

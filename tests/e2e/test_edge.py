@@ -1,0 +1,70 @@
+"""ordo/edge.py: a prepared document's POST is answered by the short way in, without
+Starlette's router or Strawberry's request handling; what it declines reaches the generic path
+with its body intact; the edge (request id, CORS, body limit) applies to both."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from ordo.app import create_app
+from ordo.graphql import OrdoGraphQL
+from ordo.settings import load_settings
+from tests.support import ADMIN_TOKEN
+
+CREATE = "mutation { createOrder { order { status } errors { code } } }"
+SHOP = "https://shop.example"
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(load_settings({"ORDO_ADMIN_TOKEN": ADMIN_TOKEN, "ORDO_CORS_ORIGINS": SHOP}))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://ordo") as client:
+        yield client
+    await app.state.store.close()
+
+
+async def test_a_prepared_post_does_not_go_through_the_generic_view(
+    http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await http.post("/graphql", json={"query": CREATE})  # runs, and is compiled
+    assert first.json()["data"]["createOrder"]["order"]["status"] == "OPEN"
+
+    async def refused(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the generic view was used")
+
+    monkeypatch.setattr(OrdoGraphQL, "run", refused)
+    again = await http.post("/graphql", json={"query": CREATE}, headers={"Origin": SHOP})
+    assert again.status_code == 200, again.text
+    assert again.json()["data"]["createOrder"]["order"]["status"] == "OPEN"
+    assert again.headers["access-control-allow-origin"] == SHOP  # CORS is around both ways
+    assert again.headers["x-request-id"]
+
+
+async def test_what_it_declines_reaches_the_generic_path_with_its_body(
+    http: httpx.AsyncClient,
+) -> None:
+    for body in (
+        {"query": "{ __typename }"},  # not compiled yet
+        {"query": CREATE, "variables": []},  # refused by the generic path, naming why
+    ):
+        answer = await http.post("/graphql", json=body)
+        assert answer.status_code in (200, 400), answer.text
+        assert ("errors" in answer.json()) == (answer.status_code == 400)
+
+
+async def test_a_chunked_body_is_read_whole(http: httpx.AsyncClient) -> None:
+    await http.post("/graphql", json={"query": CREATE})
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for part in (b'{"query": "mutation { createOrder { order ', b'{ status } } }"}'):
+            yield part
+
+    answer = await http.post(
+        "/graphql", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert answer.json()["data"] == {"createOrder": {"order": {"status": "OPEN"}}}
