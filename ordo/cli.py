@@ -78,6 +78,9 @@ def serve(
         log_level="info",
         timeout_graceful_shutdown=10,
         http=CorkedHttpToolsProtocol,  # one write per response (ordo/protocol.py)
+        # ordo reads neither the client's address nor the scheme: rewriting them from
+        # X-Forwarded-* was a layer around every request for nothing (docs/decisions.md).
+        proxy_headers=False,
     )
 
 

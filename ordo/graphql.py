@@ -219,8 +219,10 @@ class OrdoGraphQL(GraphQL[Context, None]):
         ):
             return None
         try:
-            data = self.decode_json(body)
-        except json.JSONDecodeError:
+            # orjson, ~3x json's speed; what it will not read (NaN, huge integers, lone
+            # surrogates, deep nesting) the generic path reads, or refuses, with json.
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
             return None
         if not isinstance(data, dict):
             return None

@@ -47,7 +47,7 @@ async def json_body(request: Request, allowed: set[str]) -> dict[str, Any]:
     if media_type(request.scope) != "application/json":
         raise OrdoError(ErrorCode.UNSUPPORTED_MEDIA_TYPE)
     try:
-        body = json.loads(await request.body())
+        body = _json(await request.body())
     # RecursionError: nesting deeper than Python's parser goes is as unreadable as bad syntax.
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise invalid(["body"], f"the body is not valid JSON: {error}") from error
@@ -59,6 +59,14 @@ async def json_body(request: Request, allowed: set[str]) -> dict[str, Any]:
         if not isinstance(value, str):
             raise invalid([name], f"{name!r} must be a string")
     return body
+
+
+def _json(raw: bytes) -> Any:
+    """orjson (~3x faster); what it will not read, json reads or refuses with its message."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
 
 
 def _store(request: Request) -> Store:
