@@ -152,7 +152,7 @@ def _new_events_counted(order_id: str, raw: Raw, path: Sequence[str]) -> list[An
     if not entries:  # a script answers "ok" only for an order that exists
         raise RuntimeError(f"script answered ok for order {order_id} without events")
     new = entries[len(entries) - int(raw[2]) :]
-    observe_new_events(_event_type(_type_and_data(fields)[0]) for _, fields in new)
+    observe_new_events(_type_and_data(fields)[0] for _, fields in new)
     return entries
 
 
