@@ -1,6 +1,7 @@
-"""ordo/edge.py: a prepared document's POST is answered by the short way in, without
-Starlette's router or Strawberry's request handling; what it declines reaches the generic path
-with its body intact; the edge (request id, CORS, body limit) applies to both."""
+"""ordo/edge.py: a prepared document's POST and a REST create are answered by the short way
+in, without Starlette's router (nor, for GraphQL, Strawberry's request handling); what it
+declines reaches the generic path with its body intact; the edge (request id, CORS) applies
+to both."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.routing import Router
 
 from ordo.app import create_app
 from ordo.graphql import OrdoGraphQL
@@ -68,3 +70,21 @@ async def test_a_chunked_body_is_read_whole(http: httpx.AsyncClient) -> None:
         "/graphql", content=chunks(), headers={"content-type": "application/json"}
     )
     assert answer.json()["data"] == {"createOrder": {"order": {"status": "OPEN"}}}
+
+
+async def test_a_rest_create_goes_to_its_endpoint_without_the_router(
+    http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The route's own endpoint, and the app's own exception handlers for its refusals."""
+
+    async def refused(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the router was used")
+
+    monkeypatch.setattr(Router, "__call__", refused)
+    created = await http.post("/orders", json={})
+    assert created.status_code == 200 and created.json()["orderId"]
+    bad = await http.post("/orders", json={"promoId": 7})
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "INVALID_INPUT" and "promoId" in bad.text
+    unknown = await http.post("/orders", json={"userId": "nobody", "promoId": "P"})
+    assert unknown.json()["error"]["code"] == "USER_NOT_AUTHORIZED"
