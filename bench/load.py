@@ -5,6 +5,7 @@ redis-benchmark for the Redis-side ceiling. Both are bounded in time or count an
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import uuid
 from dataclasses import dataclass
@@ -37,8 +38,16 @@ class Figures:
     redis_us: float | None = None  # redis-server's CPU per request
 
 
-def wrk(url: str, script: str, load: Load, seconds: float, opts: dict[str, str]) -> Figures:
-    """Run wrk for `seconds`; `opts` reach the script as key=value (common.lua)."""
+def wrk(
+    url: str,
+    script: str,
+    load: Load,
+    seconds: float,
+    opts: dict[str, str],
+    rate: float | None = None,
+) -> Figures:
+    """Run wrk for `seconds`; `opts` reach the script as key=value (common.lua). With `rate`
+    (requests/s), an open loop (wrk/paced.lua): latencies count from each request's slot."""
     args = {"prefix": uuid.uuid4().hex[:8], "threads": str(load.threads), **opts}
     command = [
         "wrk",
@@ -53,7 +62,8 @@ def wrk(url: str, script: str, load: Load, seconds: float, opts: dict[str, str])
         "--",
         *(f"{key}={value}" for key, value in args.items()),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    env = {**os.environ, "BENCH_PACED_RATE": f"{rate:.3f}"} if rate else None
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, env=env)
     line = next((x for x in done.stdout.splitlines() if x.startswith(MARKER)), None)
     if done.returncode != 0 or line is None:
         raise RuntimeError(f"wrk {script} failed: {done.stdout[-1500:]} {done.stderr[-1500:]}")

@@ -1,11 +1,17 @@
 """Latency at a fixed offered rate: `python -m bench.open_loop [--fraction 0.5]`.
 
 wrk with 32 connections is a closed loop: each connection waits for its answer before it asks
-again, so a slow server is asked less and its tail hides. Here the load is paced instead:
-Debian's `hey` with `-q` (requests per second per worker) at a fraction of the capacity that
-a closed-loop wrk run measured a moment before, on one worker and a private Redis, for
-GraphQL `createOrder` and REST `POST /orders`. Prints capacity, the offered and achieved rate,
-and p50/p99 of each. Nothing here is asserted: it is a measurement.
+again, so a slow server is asked less and its tail hides. Here the load is paced instead, at
+a fraction of the capacity that a closed-loop wrk run measured a moment before, on one worker
+and a private Redis, for GraphQL `createOrder` and REST `POST /orders`, by two tools:
+
+- Debian's `hey -q` (requests per second per worker): its 32 workers tick together, so the
+  requests come in bursts of 32 at once, each burst queueing behind itself;
+- wrk with bench/wrk/paced.lua: one timetable, requests spread evenly over time, latency
+  counted from each request's slot (as wrk2 does).
+
+Prints capacity, the offered and achieved rate, and p50/p99 of each. Nothing here is
+asserted: it is a measurement.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -33,6 +40,7 @@ GQL_CREATE = (
 @dataclass(frozen=True)
 class Paced:
     name: str
+    tool: str
     capacity: float  # closed-loop requests/s
     offered: float
     achieved: float
@@ -92,7 +100,12 @@ def measure(server: OrdoServer, fraction: float, seconds: float) -> list[Paced]:
         closed = wrk(server.url + "/", script, Load(1, 32, seconds, 1), seconds, opts)
         rate = closed.rps * fraction
         achieved, p50, p99, errors = hey(server.url + path, body, rate, seconds)
-        found.append(Paced(name, closed.rps, rate, achieved, p50, p99, errors))
+        found.append(Paced(name, "hey -q", closed.rps, rate, achieved, p50, p99, errors))
+        paced = wrk(server.url + "/", script, Load(1, 32, seconds, 1), seconds, opts, rate)
+        found.append(Paced(
+            name, "wrk paced", closed.rps, rate, paced.rps, paced.p50_ms, paced.p99_ms,
+            paced.errors,
+        ))  # fmt: skip
     return found
 
 
@@ -100,20 +113,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.open_loop", description=__doc__)
     parser.add_argument("--fraction", type=float, default=0.5, help="of closed-loop capacity")
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--baseline", type=Path, help="serve another checkout's ordo instead")
     args = parser.parse_args()
     if not shutil.which("hey") or not shutil.which("wrk"):
         raise SystemExit("needs hey and wrk (Debian): apt-get install hey wrk")
     redis = RedisServer()
     try:
-        with running(redis), running(server := OrdoServer(redis.url)):
+        with running(redis), running(server := OrdoServer(redis.url, cwd=args.baseline)):
             rows = measure(server, args.fraction, args.seconds)
     finally:
         redis.cleanup()
-    print(f"{'what':20} {'capacity/s':>10} {'offered/s':>9} {'achieved/s':>10} "
+    print(f"{'what':20} {'tool':10} {'capacity/s':>10} {'offered/s':>9} {'achieved/s':>10} "
           f"{'p50 ms':>7} {'p99 ms':>7} {'errors':>6}")  # fmt: skip
     for row in rows:
-        print(f"{row.name:20} {row.capacity:10,.0f} {row.offered:9,.0f} {row.achieved:10,.0f} "
-              f"{row.p50_ms:7.2f} {row.p99_ms:7.2f} {row.errors:6}")  # fmt: skip
+        figures = f"{row.achieved:10,.0f} {row.p50_ms:7.2f} {row.p99_ms:7.2f} {row.errors:6}"
+        print(f"{row.name:20} {row.tool:10} {row.capacity:10,.0f} {row.offered:9,.0f} {figures}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@
 -- which bench/load.py reads.
 local common = {opts = {}}
 local threads = {}
+local paced = require("paced")
+if paced.rate then
+  function delay() return 0 end  -- replaced per thread by paced.install (see paced.lua)
+end
 
 function common.setup(thread)
   table.insert(threads, thread)
@@ -23,6 +27,7 @@ function common.init(args)
   wrong = 0
   counter = 0
   math.randomseed(os.time() * 1000 + (thread_id or 0))
+  if paced.rate then paced.install(tonumber(common.opts.threads or 1), response) end
 end
 
 -- An id no other request of any run makes: run prefix, thread, counter, random.
@@ -68,13 +73,16 @@ function common.done(summary, latency, requests)
     wrong_total = wrong_total + (thread:get("wrong") or 0)
   end
   local e = summary.errors
+  local p = paced.percentiles(threads) or {
+    p50 = latency:percentile(50), p90 = latency:percentile(90), p99 = latency:percentile(99),
+    max = latency.max,
+  }
   io.write(string.format(
     'BENCH_RESULT {"requests":%d,"duration_us":%d,"wrong":%d,"connect":%d,"read":%d,' ..
     '"write":%d,"status":%d,"timeout":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,' ..
-    '"max_us":%d,"mean_us":%.1f}\n',
+    '"max_us":%d,"mean_us":%.1f,"paced":%s}\n',
     summary.requests, summary.duration, wrong_total, e.connect, e.read, e.write, e.status,
-    e.timeout, latency:percentile(50), latency:percentile(90), latency:percentile(99),
-    latency.max, latency.mean))
+    e.timeout, p.p50, p.p90, p.p99, p.max, latency.mean, paced.rate and "true" or "false"))
 end
 
 -- wrk's hooks as globals: setup, init (common.init unless the script has its own), response

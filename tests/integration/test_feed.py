@@ -9,6 +9,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from resolvers import entity_orders, feed, orders
 from resolvers.feed import FeedEntry
 from resolvers.feed_groups import Group, group_lags
 from resolvers.follower import Follower
-from resolvers.keys import Home, events_key
+from resolvers.keys import PARTITIONS, Home, events_key, partition_of
 from resolvers.orders import locate
 from resolvers.store import Store
 from tests.e2e.helpers import RAW_RENT, RawItemIn
@@ -181,3 +182,26 @@ async def _until(condition: object, seconds: float = 30) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError("condition not met in time")
+
+
+async def test_finding_and_trimming_partitions_goes_in_batches(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every one of the 16,384 partitions is looked at, never more than BATCH per round trip:
+    one round trip of them all held a worker's event loop ~150 ms each time it trimmed."""
+    order = await orders.create_order(store)
+    home = await locate(store, order.order_id)
+    sizes: list[int] = []
+    read_many = store.read_many
+
+    async def counted(commands: list[Any], **options: Any) -> list[Any]:
+        sizes.append(len(commands))
+        return await read_many(commands, **options)
+
+    monkeypatch.setattr(store, "read_many", counted)
+    found = await feed.existing_partitions(store)
+    assert partition_of(home.tag) in found
+    assert sum(sizes) == PARTITIONS and max(sizes) <= feed.BATCH
+    sizes.clear()
+    await feed.trim(store, 3600)
+    assert max(sizes) <= feed.BATCH
