@@ -2,12 +2,14 @@
 
 uvicorn writes the status line and headers when the app sends `http.response.start`, and the
 body when it sends `http.response.body`: two `write` syscalls (and two TCP segments) for
-every small JSON answer, where Node's servers send one. The head is held here until the
-first body message (or the end of the response) and goes out with it.
+every small JSON answer, where Node's servers send one. The head of a response that declares
+its length is held here until the first body message (or the end of the response) and goes
+out with it; a stream's head (no Content-Length) goes out at once, as before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from uvicorn._types import ASGISendEvent
@@ -59,6 +61,9 @@ class CorkedCycle(RequestResponseCycle):
     async def send(self, message: ASGISendEvent) -> None:
         transport = self.transport
         if message["type"] == "http.response.start" and not self.response_started:
+            if not _sized(message):  # a stream (SSE, multipart): its head goes out at once
+                await super().send(message)
+                return
             self.transport = collected = _Head()  # type: ignore[assignment]
             try:
                 await super().send(message)
@@ -77,6 +82,12 @@ class CorkedCycle(RequestResponseCycle):
             self.transport = transport
             if not self.disconnected:
                 prefixed.flush()  # a HEAD answer: uvicorn writes no body
+
+
+def _sized(message: ASGISendEvent) -> bool:
+    """A response that declares its length: its body follows at once, in one message or few."""
+    headers: Iterable[tuple[bytes, bytes]] = message.get("headers", ())  # type: ignore[assignment]
+    return any(name.lower() == b"content-length" for name, _ in headers)
 
 
 class CorkedHttpToolsProtocol(HttpToolsProtocol):

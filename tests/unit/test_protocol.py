@@ -110,10 +110,11 @@ async def test_100_continue_is_not_held_back() -> None:
     assert transport.writes == [b"HTTP/1.1 100 Continue\r\n\r\n"]  # the client may now send
 
 
-async def test_a_streamed_response_sends_its_head_with_the_first_chunk() -> None:
+async def test_a_streamed_response_sends_its_head_at_once() -> None:
+    """No Content-Length (SSE, multipart): its first part may be long in coming."""
     request = b"GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"
     transport = await _served(_streamed, request)
-    head_and_first, second, end = transport.writes
-    assert head_and_first.startswith(b"HTTP/1.1 200 OK\r\n")
-    assert head_and_first.endswith(b"transfer-encoding: chunked\r\n\r\n3\r\none\r\n")
-    assert (second, end) == (b"3\r\ntwo\r\n", b"0\r\n\r\n")
+    head, first, second, end = transport.writes
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert head.endswith(b"transfer-encoding: chunked\r\n\r\n")
+    assert (first, second, end) == (b"3\r\none\r\n", b"3\r\ntwo\r\n", b"0\r\n\r\n")
