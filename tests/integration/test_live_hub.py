@@ -28,6 +28,16 @@ async def _started(store: Store, buffer: int) -> Hub:
     return hub
 
 
+def _listening(store: Store, hub: Hub, order_id: str, got: list[str]) -> asyncio.Future[None]:
+    """An orderEvents subscription running in the background, its event types into `got`."""
+
+    async def subscribe() -> None:
+        async for sent in order_events(store, hub, order_id, None, ANONYMOUS):
+            got.append(sent.event.type.value)
+
+    return asyncio.ensure_future(subscribe())
+
+
 async def _followed(hub: Hub) -> None:
     """Once the hub has subscribers it follows the feed: what is written from now on comes."""
     assert hub.follower.following
@@ -110,12 +120,7 @@ async def test_a_subscription_made_while_the_process_starts_misses_nothing(
     hub = Hub(store, buffer=100)
     order = await orders.create_order(store)
     got: list[str] = []
-
-    async def subscribe() -> None:
-        async for sent in order_events(store, hub, order.order_id, None, ANONYMOUS):
-            got.append(sent.event.type.value)
-
-    listening = asyncio.ensure_future(subscribe())
+    listening = _listening(store, hub, order.order_id, got)
     try:
         await asyncio.sleep(0.2)  # the subscription is in before the follower begins
         await orders.cancel_order(store, order.order_id)
@@ -182,12 +187,7 @@ async def test_a_subscription_to_a_rested_hub_misses_nothing(store: Store) -> No
         order = await orders.create_order(store)
         await orders.cancel_order(store, order.order_id)  # while nobody follows
         got: list[str] = []
-
-        async def subscribe() -> None:
-            async for sent in order_events(store, hub, order.order_id, None, ANONYMOUS):
-                got.append(sent.event.type.value)
-
-        listening = asyncio.ensure_future(subscribe())
+        listening = _listening(store, hub, order.order_id, got)
         try:
             await _until(lambda: len(got) == 2, "the history")
             assert hub.follower.following
