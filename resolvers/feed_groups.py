@@ -11,6 +11,7 @@ once, nothing is skipped, and one consumer at a time sees each order's events in
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from redis.exceptions import ResponseError
 
@@ -98,25 +99,32 @@ class Group:
 async def group_lags(store: Store) -> dict[str, int]:
     """Each group's entries not yet delivered or not yet acknowledged, over every partition
     (XINFO GROUPS: `lag` + `pending`); a partition the group has not reached yet counts whole,
-    since the group will read it from its start. Two commands per partition, one round
-    trip: read when scraped."""
+    since the group will read it from its start. Read when scraped: nothing when there is no
+    group, else two commands per partition, BATCH partitions a round trip (all of them in one
+    would hold the worker's event loop for as long as a trim once did)."""
     names = [str(name) for name in await store.read("HKEYS", FEED_GROUPS)]
+    if not names:
+        return {}
     parts = await existing_partitions(store)
-    replies = await store.read_many(
-        [("XINFO", "GROUPS", partition_key(p)) for p in parts]
-        + [("XLEN", partition_key(p)) for p in parts]
-    )
-    infos, lengths = replies[: len(parts)], replies[len(parts) :]
     lags = dict.fromkeys(names, 0)
-    for groups, length in zip(infos, lengths, strict=True):
-        reached = set()
-        for group in groups or []:
-            info = {str(k): v for k, v in (group.items() if isinstance(group, dict) else [])}
-            name = str(info.get("name", ""))
-            reached.add(name)
-            lags[name] = (
-                lags.get(name, 0) + int(info.get("lag") or 0) + int(info.get("pending") or 0)
-            )
-        for name in set(names) - reached:
-            lags[name] += int(length)
+    for start in range(0, len(parts), BATCH):
+        batch = parts[start : start + BATCH]
+        replies = await store.read_many(
+            [("XINFO", "GROUPS", partition_key(p)) for p in batch]
+            + [("XLEN", partition_key(p)) for p in batch]
+        )
+        for groups, length in zip(replies[: len(batch)], replies[len(batch) :], strict=True):
+            _add_lags(lags, names, groups, int(length))
     return lags
+
+
+def _add_lags(lags: dict[str, int], names: list[str], groups: Any, length: int) -> None:
+    """One partition's share of each group's lag."""
+    reached = set()
+    for group in groups or []:
+        info = {str(k): v for k, v in (group.items() if isinstance(group, dict) else [])}
+        name = str(info.get("name", ""))
+        reached.add(name)
+        lags[name] = lags.get(name, 0) + int(info.get("lag") or 0) + int(info.get("pending") or 0)
+    for name in set(names) - reached:
+        lags[name] += length

@@ -188,7 +188,8 @@ async def test_finding_and_trimming_partitions_goes_in_batches(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every one of the 16,384 partitions is looked at, never more than BATCH per round trip:
-    one round trip of them all held a worker's event loop ~150 ms each time it trimmed."""
+    one round trip of them all held a worker's event loop ~150 ms each time it trimmed (and
+    each time /metrics read the feed groups' lags)."""
     order = await orders.create_order(store)
     home = await locate(store, order.order_id)
     sizes: list[int] = []
@@ -205,3 +206,7 @@ async def test_finding_and_trimming_partitions_goes_in_batches(
     sizes.clear()
     await feed.trim(store, 3600)
     assert max(sizes) <= feed.BATCH
+    await Group(unique("g"), "c1").begin(store, found)  # /metrics reads its lag: in batches too
+    sizes.clear()
+    await group_lags(store)
+    assert max(sizes) <= 2 * feed.BATCH  # two commands per partition
