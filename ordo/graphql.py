@@ -131,9 +131,9 @@ class OrdoGraphQL(GraphQL[Context, None]):
             return await self._socket(request, context, root_value)
         try:
             if isinstance(request, Request):
+                # A prepared document's POST never gets here: ordo/edge.py answered it, or
+                # declined it (asking `prepared` again would parse the body twice).
                 media = _acceptable(request)
-                if answer := await self.prepared(request.scope, await request.body()):
-                    return answer
             return await super().run(request, context, root_value)
         except DocumentRefused as refused:
             body = self.encode_json(refused.body())
@@ -204,9 +204,10 @@ class OrdoGraphQL(GraphQL[Context, None]):
     async def prepared(self, scope: Scope, body: bytes) -> Response | None:
         """A plain JSON POST of a document the schema holds a plan for, answered without
         Strawberry's generic request handling (most of a hot mutation's view time): the same
-        decode_json, schema.execute, process_result and create_response as `run` uses, so the
-        answer is the same. Anything else (GET, batches, streaming, odd bodies): None. Needs
-        only the scope and the body, so ordo/edge.py calls it before any Starlette layer."""
+        schema.execute, process_result and create_response as `run` uses, so the answer is
+        the same. Anything else (GET, batches, streaming, odd bodies): None, and `run`
+        answers it. Needs only the scope and the body: ordo/edge.py calls it before any
+        Starlette layer."""
         schema = self.schema
         if scope["method"] != "POST" or not isinstance(schema, PreparedSchema):
             return None

@@ -15,7 +15,7 @@ An entry's id orders it within its partition; an order's events are all in one p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,11 +67,17 @@ async def existing_partitions(store: Store) -> list[int]:
     redis-py, they held the event loop ~150 ms, a stall of every request in flight each time
     a worker trims the feed (every minute)."""
     found: list[int] = []
-    for start in range(0, PARTITIONS, BATCH):
-        parts = range(start, min(start + BATCH, PARTITIONS))
+    for parts in batches(range(PARTITIONS)):
         replies = await store.read_many([("EXISTS", partition_key(p)) for p in parts], raw=True)
         found += [p for p, exists in zip(parts, replies, strict=True) if int(exists)]
     return found
+
+
+def batches(partitions: Sequence[int]) -> Iterator[Sequence[int]]:
+    """BATCH partitions at a time: one round trip over thousands of them held a worker's event
+    loop for as long as it took to pack and parse them all."""
+    for start in range(0, len(partitions), BATCH):
+        yield partitions[start : start + BATCH]
 
 
 async def read_after(
@@ -132,8 +138,7 @@ async def trim(store: Store, retention_seconds: float) -> int:
     oldest = int(seconds) * 1000 + int(micros) // 1000 - int(retention_seconds * 1000)
     parts = await existing_partitions(store)
     trimmed = 0
-    for start in range(0, len(parts), BATCH):
-        batch = parts[start : start + BATCH]
+    for batch in batches(parts):
         replies = await store.read_many(
             [("XTRIM", partition_key(p), "MINID", f"{max(oldest, 0)}-0") for p in batch],
             raw=True,

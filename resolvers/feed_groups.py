@@ -18,6 +18,7 @@ from redis.exceptions import ResponseError
 from resolvers.feed import (
     BATCH,
     FeedEntry,
+    batches,
     entry_of,
     existing_partitions,
     id_order,
@@ -107,8 +108,7 @@ async def group_lags(store: Store) -> dict[str, int]:
         return {}
     parts = await existing_partitions(store)
     lags = dict.fromkeys(names, 0)
-    for start in range(0, len(parts), BATCH):
-        batch = parts[start : start + BATCH]
+    for batch in batches(parts):
         replies = await store.read_many(
             [("XINFO", "GROUPS", partition_key(p)) for p in batch]
             + [("XLEN", partition_key(p)) for p in batch]
