@@ -38,6 +38,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from schema.arguments import FastCall
+from schema.variables import Variables
 
 
 class Unsupported(Exception):
@@ -79,6 +80,7 @@ class Plan:
     operation: OperationDefinitionNode
     fragments: dict[str, FragmentDefinitionNode]
     root: Shape
+    variables: Variables
 
     @property
     def operation_type(self) -> OperationType:
@@ -106,7 +108,8 @@ def compile_plan(
         raise Unsupported("root type")
     compiler = _Compiler(schema, fragments, calls)
     root = compiler.object_shape(root_type, [operation.selection_set], nullable=True)
-    return Plan(operation, fragments, root)
+    variables = Variables(schema, operation.variable_definitions or ())
+    return Plan(operation, fragments, root, variables)
 
 
 def _name(operation: OperationDefinitionNode) -> str | None:

@@ -282,7 +282,7 @@ async def run_plan(
 ) -> ExecutionResult | None:
     """The plan's result; None when the generic path must answer (variables that do not
     coerce, or a query that met an error)."""
-    variables = get_variable_values(
+    variables = plan.variables.coerce(raw_variables) or get_variable_values(
         schema, plan.operation.variable_definitions or (), raw_variables, max_errors=50
     )
     if isinstance(variables, list):
