@@ -125,8 +125,11 @@ def configure_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # One line per request comes from ordo's own middleware, with the request id.
-    logging.getLogger("uvicorn.access").disabled = True
+    # One line per request comes from ordo's own middleware, with the request id. Without
+    # handlers uvicorn's protocol skips its access line altogether: disabled alone, it still
+    # quoted the path and called the logger for every response.
+    access = logging.getLogger("uvicorn.access")
+    access.disabled, access.propagate, access.handlers[:] = True, False, []
     # Strawberry logs every GraphQL error at error, the document's text included (a
     # GraphQLError prints its source), client mistakes alike: ordo/graphql.py logs the faults.
     logging.getLogger("strawberry.execution").disabled = True

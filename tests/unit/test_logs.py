@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import logging.config
 import subprocess
 import sys
 
@@ -101,3 +102,19 @@ def test_no_request_line_above_info(monkeypatch: pytest.MonkeyPatch) -> None:
         assert stderr.writes == []
     finally:
         configure_logging()
+
+
+def test_uvicorn_writes_no_access_line_of_its_own() -> None:
+    # uvicorn's protocol decides per connection, from the logger having handlers, whether to
+    # build an access line for each response (quoting the path): after ordo's logging, not.
+    from uvicorn.config import LOGGING_CONFIG, Config
+    from uvicorn.server import ServerState
+
+    from ordo.protocol import CorkedHttpToolsProtocol
+
+    logging.config.dictConfig(LOGGING_CONFIG)  # what uvicorn.run does before the app loads
+    assert logging.getLogger("uvicorn.access").hasHandlers()
+    configure_logging()
+    config = Config(app=lambda *_: None, http=CorkedHttpToolsProtocol, log_config=None)
+    config.load()
+    assert CorkedHttpToolsProtocol(config, ServerState(), {}).access_log is False
