@@ -237,7 +237,6 @@ class OrdoGraphQL(GraphQL[Context, None]):
             and schema.has_plan(query, name)
         ):
             return None
-        sub_response = _sub_response(media)
         caller = await self.authenticator.caller(header(scope, b"authorization"))
         result = await schema.execute(
             query,
@@ -248,7 +247,7 @@ class OrdoGraphQL(GraphQL[Context, None]):
             _POST_OPERATIONS,
             extensions,
         )
-        return self.create_response(await self._processed(scope, result), sub_response)
+        return self._answer(await self._processed(scope, result), media)
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         # A GET naming a persisted document has no `query`, yet asks for an answer, not a page.
@@ -303,19 +302,24 @@ class OrdoGraphQL(GraphQL[Context, None]):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
-        # A request that never ran (unparsable, invalid, bad variables) is the client's
-        # mistake: 400, as GraphQL over HTTP asks. Errors of an executed field carry a path.
-        # In application/graphql-response+json such an answer has no `data` at all.
+        # ordo's resolvers are given no sub-response to change (an HTTP Context has none):
+        # of it only the negotiated media type counts.
+        return self._answer(response_data, sub_response.media_type or JSON)
+
+    def _answer(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], media: str
+    ) -> Response:
+        """One Response, made once (Strawberry's way made two, the sub-response's and the
+        answer's, and merged their headers). A request that never ran (unparsable, invalid,
+        bad variables) is the client's mistake: 400, as GraphQL over HTTP asks; errors of an
+        executed field carry a path. In application/graphql-response+json such an answer has
+        no `data` at all."""
         never_ran = _never_ran(response_data)
-        if never_ran:
-            sub_response.status_code = 400
-        if sub_response.media_type != GRAPHQL_RESPONSE:
-            return super().create_response(response_data, sub_response)
-        if never_ran and isinstance(response_data, dict):
+        if never_ran and media == GRAPHQL_RESPONSE and isinstance(response_data, dict):
             response_data = {k: v for k, v in response_data.items() if k != "data"}  # type: ignore[assignment]
-        response = super().create_response(response_data, sub_response)
-        response.headers["content-type"] = GRAPHQL_RESPONSE
-        return response
+        return Response(
+            self.encode_json(response_data), 400 if never_ran else 200, media_type=media
+        )
 
 
 def _sub_response(media: str) -> Response:
