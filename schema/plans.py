@@ -38,6 +38,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from schema.arguments import FastCall
+from schema.plain import Complete, plain
 from schema.variables import Variables
 
 
@@ -73,6 +74,7 @@ class Step:
     typename: bool = False  # __typename
     call: FastCall | None = None  # the resolver, arguments converted by schema/arguments.py
     sync: bool = False  # resolved and completed without awaiting anything
+    plain: Complete | None = None  # its value completed by closures alone (schema/plain.py)
 
 
 @dataclass(frozen=True)
@@ -185,10 +187,14 @@ class _Compiler:
         if getattr(definition.resolve, "_is_default", False) and not definition.args:
             attribute = _attribute(definition)
             sync = shape.sync and attribute is not None
-            return Step(key, node, definition, parent, shape, True, attribute, sync=sync)
+            return Step(
+                key, node, definition, parent, shape, True, attribute, sync=sync, plain=plain(shape)
+            )
         call = self.calls(definition)
         sync = shape.sync and call is not None and _plain_resolver(definition)
-        return Step(key, node, definition, parent, shape, False, call=call, sync=sync)
+        return Step(
+            key, node, definition, parent, shape, False, call=call, sync=sync, plain=plain(shape)
+        )
 
     def collect(
         self, object_type: GraphQLObjectType, sets: list[SelectionSetNode]

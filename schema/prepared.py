@@ -138,7 +138,7 @@ class Run:
                 if _is_awaitable(value):
                     value = await value
                 if step.shape.sync:  # no coroutine per object and list below this field
-                    data[step.key] = self.complete_sync(step.shape, step, at, value)
+                    data[step.key] = self.completed(step, at, value)
                     continue
                 completed = self.complete(step.shape, step, at, value)
                 data[step.key] = await completed if _is_awaitable(completed) else completed
@@ -169,10 +169,19 @@ class Run:
                 if _is_awaitable(value):
                     _discard(value)
                     raise TypeError(f"{step.parent}.{step.node.name.value} answered an awaitable")
-                data[step.key] = self.complete_sync(step.shape, step, at, value)
+                data[step.key] = self.completed(step, at, value)
             except Exception as raw:
                 data[step.key] = self.failed(raw, step, step.shape, Path(path, step.key, typename))
         return data
+
+    def completed(self, step: Step, at: Path, value: Any) -> Any:
+        """complete_sync's answer, by the step's plain closures where it has them."""
+        if step.plain is not None:
+            try:
+                return step.plain(value)
+            except Exception:  # Irregular, or an error complete_sync locates
+                pass
+        return self.complete_sync(step.shape, step, at, value)
 
     def complete_sync(self, shape: Shape, step: Step, at: Path, value: Any) -> Any:
         if isinstance(value, Exception):
