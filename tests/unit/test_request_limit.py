@@ -52,3 +52,32 @@ async def test_a_cancellation_from_elsewhere_is_not_a_503() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert sent == []
+
+
+async def _quick(scope: Any, receive: Any, send: Any) -> None:
+    await asyncio.sleep(0.05)
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"{}"})
+
+
+async def test_only_requests_past_their_limit_are_cut_and_not_before_it() -> None:
+    statuses: dict[str, list[int]] = {"stuck": [], "quick": []}
+    limit = 0.4
+    routes = {"/stuck": _stuck, "/quick": _quick}
+    context = RequestContext(lambda s, r, send: routes[s["path"]](s, r, send), timeout=limit)
+
+    async def request(path: str) -> float:
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                statuses[path.strip("/")].append(message["status"])
+
+        started = asyncio.get_running_loop().time()
+        await context({**SCOPE, "path": path}, _receive, send)
+        return asyncio.get_running_loop().time() - started
+
+    took = await asyncio.gather(request("/stuck"), *(request("/quick") for _ in range(5)))
+    assert statuses == {"stuck": [503], "quick": [200] * 5}
+    assert limit <= took[0] < limit * 1.125 + 0.2  # cut at the first tick past the limit
+    assert context.limits is not None
+    await asyncio.sleep(limit)  # a tick later, with nothing in flight, the timer is gone
+    assert context.limits.timer is None
