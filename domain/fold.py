@@ -84,7 +84,17 @@ def _updated(order: Order, event: Event) -> None:
     order.type = type_from_json(event.data.get("type"))
 
 
+def _status(status: OrderStatus) -> Callable[[Order, Event], None]:
+    def change(order: Order, event: Event) -> None:
+        order.status = status
+
+    return change
+
+
+# One lookup per event (an Enum's hash is a Python call).
+# PROMO_REDEEMED / PROMO_RELEASED change promo counters, not the order's own fields.
 _APPLY: dict[EventType, Callable[[Order, Event], None]] = {
+    **{kind: _status(status) for kind, status in _STATUS_AFTER.items()},
     EventType.PROMO_RESERVED: _reserved,
     EventType.ITEM_ADDED: _item_added,
     EventType.ITEM_CANCELLED: _item_cancelled,
@@ -93,8 +103,6 @@ _APPLY: dict[EventType, Callable[[Order, Event], None]] = {
 
 
 def _apply(order: Order, event: Event) -> None:
-    if event.type in _STATUS_AFTER:
-        order.status = _STATUS_AFTER[event.type]
-    elif event.type in _APPLY:
-        _APPLY[event.type](order, event)
-    # PROMO_REDEEMED / PROMO_RELEASED change promo counters, not the order's own fields.
+    apply = _APPLY.get(event.type)
+    if apply is not None:
+        apply(order, event)
