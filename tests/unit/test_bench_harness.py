@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bench.load import Figures, _figures
 from bench.operations import (
     FLOOR_EVALSHA,
@@ -19,6 +21,8 @@ from bench.operations import (
 from bench.profile import summarize
 from bench.replay import Call, Template
 from bench.report import SEEDED, Results, Row, Target, table, targets, to_json
+from bench.stages import STAGES
+from bench.stages import run as run_stage
 
 
 def figures(
@@ -146,3 +150,13 @@ def test_growth_is_judged_on_cpu_per_request_when_measured() -> None:
     assert growth(1000, 375, 1050).met
     # Twice the CPU per request with a million orders: slower, whatever requests/s say.
     assert not growth(1000, 750, 2000).met
+
+
+@pytest.mark.parametrize("stage", STAGES)
+async def test_every_stage_of_bench_stages_runs_on_its_canned_store(
+    stage: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # bench/stages.py sets these for its own process: restored after the test.
+    monkeypatch.setenv("ORDO_REDIS_URL", "redis://127.0.0.1:1")
+    monkeypatch.setenv("ORDO_ADMIN_TOKEN", "x")
+    await run_stage(stage, 3)  # its setup asserts the app answers both creates with 200
