@@ -25,6 +25,7 @@ class Row:
     figures: Figures
     floor: str | None = None
     rounds_rps: list[float] = field(default_factory=list)
+    rounds_cpu_us: list[float] = field(default_factory=list)  # each round's, where measured
     ratio: float | None = None  # requests/s over the floor's, same workers and run
     cpu_ratio: float | None = None  # the floor's CPU per request over this one's
     peer: str | None = None  # the Node peer's row doing the same request
@@ -83,6 +84,11 @@ def _ratios(row: Row, base: Row | None) -> tuple[float | None, float | None]:
         ratio = statistics.median(op / other for op, other in pairs)
     else:
         ratio = row.figures.rps / base.figures.rps
+    if row.data == SEEDED and len(row.rounds_cpu_us) == len(base.rounds_cpu_us) > 1:
+        # the same pairing for CPU: the machine's load drifts between rounds, and moves the
+        # peer's CPU per request as much as ordo's (docs/performance.md)
+        pairs = zip(base.rounds_cpu_us, row.rounds_cpu_us, strict=True)
+        return ratio, statistics.median(other / op for other, op in pairs)
     cpu = row.figures.cpu_us and base.figures.cpu_us and base.figures.cpu_us / row.figures.cpu_us
     return ratio, cpu or None
 
@@ -213,8 +219,9 @@ def table(results: Results) -> str:
         "",
         "req/s: the median round's; ±: spread of the rounds' req/s, % of the median; CPU µs/req:",
         "the server's processes; Redis µs: redis-server's; ratio: req/s over the floor's (rounds",
-        "paired); by CPU: the floor's CPU per request over the operation's; peer: the same for",
-        "the Node peer (Fastify/Mercurius + ioredis) doing the same request.",
+        "paired); by CPU: the floor's CPU per request over the operation's (rounds paired too:",
+        "the median of the rounds' ratios); peer: the same for the Node peer",
+        "(Fastify/Mercurius + ioredis) doing the same request.",
         "",
         "Targets (reported, not asserted):",
     ]

@@ -184,6 +184,7 @@ class Runner:
         self.results.rows.append(Row(
             subject.name, subject.kind, workers, self.load.connections, data, figures,
             subject.floor, rounds_rps=[round(f.rps, 1) for f in rounds], peer=subject.peer,
+            rounds_cpu_us=_each([f.cpu_us for f in rounds]),
         ))  # fmt: skip
 
     def profile(self, server: OrdoServer, op: Operation, seconds: float = 15) -> None:
@@ -252,6 +253,11 @@ class Spent:
 def _pid(server: OrdoServer | RedisServer) -> int:
     assert server.process is not None
     return server.process.pid
+
+
+def _each(values: list[float | None]) -> list[float]:
+    """Every round's figure, or none when a round has none."""
+    return [v for v in values if v] if all(values) else []
 
 
 def _median(values: list[float | None]) -> float | None:

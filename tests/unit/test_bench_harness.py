@@ -160,3 +160,18 @@ async def test_every_stage_of_bench_stages_runs_on_its_canned_store(
     monkeypatch.setenv("ORDO_REDIS_URL", "redis://127.0.0.1:1")
     monkeypatch.setenv("ORDO_ADMIN_TOKEN", "x")
     await run_stage(stage, 3)  # its setup asserts the app answers both creates with 200
+
+
+def test_the_peer_cpu_ratio_pairs_each_round_with_the_peers_round() -> None:
+    # The machine's load drifts: round 2 is slow for both. Paired, the ratio stays 0.5;
+    # the ratio of the medians would say 200/300.
+    found = Results(meta={})
+    found.rows += [
+        Row(PEER_REST, "peer", 1, 32, SEEDED, figures(6000, cpu_us=200.0),
+            rounds_rps=[1.0, 1.0, 1.0], rounds_cpu_us=[100.0, 300.0, 200.0]),
+        Row(REST_CREATE.name, "operation", 1, 32, SEEDED, figures(2000, cpu_us=300.0),
+            peer=PEER_REST, rounds_rps=[1.0, 1.0, 1.0], rounds_cpu_us=[200.0, 600.0, 300.0]),
+    ]  # fmt: skip
+    found.add_ratios()
+    row = found.find(REST_CREATE.name, 1)
+    assert row is not None and row.peer_cpu_ratio == 0.5
