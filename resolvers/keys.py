@@ -14,7 +14,7 @@ from __future__ import annotations
 from binascii import crc_hqx
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from resolvers.layouts import (
     DocumentKeys,
@@ -147,8 +147,16 @@ def _home_promo_keys(home: Home) -> PromoKeys:
 
 
 def order_promo_keys(home: Home, order_id: str) -> OrderPromoKeys:
-    order, events, _ = order_keys(home, order_id)
-    return OrderPromoKeys(order, events, *_home_promo_keys(home), feed_key(home))
+    head = _head(home.tag)
+    promo, feed = _home_keys(home.tag)
+    return OrderPromoKeys(f"{head}order:{order_id}", f"{head}events:{order_id}", *promo, feed)
+
+
+@lru_cache(maxsize=4096)
+def _home_keys(tag: str) -> tuple[PromoKeys, str]:
+    """A home's promo keys and feed partition, the same for every order under it: made once
+    per home (a promo's, on every create) instead of per request (a CRC16 and five keys)."""
+    return _promo_keys_under(tag), feed_key(Home(tag))
 
 
 def items_create_keys(home: Home, order_id: str) -> ItemsCreateKeys:
@@ -215,8 +223,8 @@ def promo_state_keys(promo_id: str, order_ids: Sequence[str]) -> tuple[str, ...]
 
 
 def home_claim_keys(order_id: str) -> HomeClaimKeys:
-    own = order_keys(Home.of_order(order_id), order_id).order_key
-    return HomeClaimKeys(home_key(order_id), own, home_generation_key(order_id))
+    head = _head(Home.of_order(order_id).tag)  # once for the three: every create makes them
+    return HomeClaimKeys(f"{head}home", f"{head}order:{order_id}", f"{head}home-generation")
 
 
 def fence_keys(home: Home, order_id: str) -> FenceKeys:
