@@ -32,6 +32,7 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    VariableNode,
     is_leaf_type,
 )
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -75,6 +76,8 @@ class Step:
     call: FastCall | None = None  # the resolver, arguments converted by schema/arguments.py
     sync: bool = False  # resolved and completed without awaiting anything
     plain: Complete | None = None  # its value completed by closures alone (schema/plain.py)
+    # (argument's out name, variable, non-null) when every argument is given as a variable
+    variables: tuple[tuple[str, str, bool], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,21 @@ def _plain_resolver(definition: GraphQLField) -> bool:
     return not (inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function))
 
 
+def _variable_arguments(
+    definition: GraphQLField, node: FieldNode
+) -> tuple[tuple[str, str, bool], ...] | None:
+    """Each argument of the field as the variable the document gives it, if all are."""
+    given = {argument.name.value: argument.value for argument in node.arguments or ()}
+    found = []
+    for name, argument in definition.args.items():
+        value = given.get(name)
+        if not isinstance(value, VariableNode):
+            return None
+        non_null = isinstance(argument.type, GraphQLNonNull)
+        found.append((argument.out_name or name, value.name.value, non_null))
+    return tuple(found)
+
+
 @dataclass
 class _Compiler:
     schema: GraphQLSchema
@@ -192,9 +210,11 @@ class _Compiler:
             )
         call = self.calls(definition)
         sync = shape.sync and call is not None and _plain_resolver(definition)
+        variables = _variable_arguments(definition, node)
         return Step(
-            key, node, definition, parent, shape, False, call=call, sync=sync, plain=plain(shape)
-        )
+            *(key, node, definition, parent, shape, False),
+            call=call, sync=sync, plain=plain(shape), variables=variables,
+        )  # fmt: skip
 
     def collect(
         self, object_type: GraphQLObjectType, sets: list[SelectionSetNode]

@@ -214,15 +214,26 @@ class Run:
         return completed
 
     def resolve(self, step: Step, source: Any, at: Path) -> Any:
-        arguments = (
-            get_argument_values(step.definition, step.node, self.variables)
-            if step.definition.args
-            else {}
-        )
+        arguments = self.arguments(step) if step.definition.args else {}
         if step.call is not None:
             info = self.info(step, at) if step.call.needs_info else None
             return step.call.run(source, info, arguments)
         return step.definition.resolve(source, self.info(step, at), **arguments)  # type: ignore[misc]
+
+    def arguments(self, step: Step) -> dict[str, Any]:
+        """The field's arguments: taken from the variables where each is a variable given a
+        value that may stand there (graphql-core's answer then), else graphql-core's own."""
+        if step.variables is not None:
+            coerced = self.variables.coerced
+            arguments = {}
+            for out_name, variable, non_null in step.variables:
+                value = coerced.get(variable, Undefined)
+                if value is Undefined or (value is None and non_null):
+                    break  # a default, or an error, for graphql-core to give
+                arguments[out_name] = value
+            else:
+                return arguments
+        return get_argument_values(step.definition, step.node, self.variables)
 
     def failed(self, raw: Exception, step: Step, shape: Shape, at: Path) -> Any:
         if not isinstance(raw, _Nulled):

@@ -214,3 +214,33 @@ def test_nesting_past_the_limit_is_left_to_graphql_core() -> None:
 def test_types_print_as_the_schema_says() -> None:
     # The cases above test what the SDL says: a guard against a schema edit that drops it.
     assert "@oneOf" in print_type(OTHER.type_map["Either"])
+
+
+ARGUMENTS_DOCUMENT = (
+    "query($e: ID!, $f: Int, $a: String, $d: Boolean) { "
+    "entityOrders(entityId: $e, first: $f, after: $a, includeDeclined: $d) { totalCount } }"
+)
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        {"e": "e1", "f": 5, "a": "c", "d": True},
+        {"e": "e1", "f": None, "a": None, "d": None},  # nulls given: null, not the defaults
+        {"e": "e1"},  # none given: the defaults
+        {"e": "e1", "f": 3},
+    ],
+)
+def test_arguments_given_as_variables_are_graphql_cores(inputs: dict[str, Any]) -> None:
+    from graphql.execution.values import get_argument_values
+
+    from schema.plans import compile_plan
+    from schema.prepared import Run
+
+    plan = compile_plan(ORDO, parse(ARGUMENTS_DOCUMENT), None)
+    (step,) = plan.root.fields
+    assert step.variables is not None  # every argument is a variable: the direct way applies
+    variables = get_variable_values(ORDO, plan.operation.variable_definitions or (), inputs)
+    assert isinstance(variables, VariableValues)
+    run = Run(ORDO, plan, None, None, variables)
+    assert run.arguments(step) == get_argument_values(step.definition, step.node, variables)
