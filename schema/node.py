@@ -20,9 +20,9 @@ FIELD = ("id",)
 
 @strawberry.interface(description="An object with a global id (Relay's object identification).")
 class Node:
-    id: strawberry.ID = strawberry.field(
-        description="Opaque and stable; Query.node finds the object by it."
-    )
+    @strawberry.field(description="Opaque and stable; Query.node finds the object by it.")
+    def id(self) -> strawberry.ID:  # each type makes its own, when a query asks for it
+        raise NotImplementedError
 
 
 def order_global_id(order_id: str) -> strawberry.ID:

@@ -28,7 +28,7 @@ PLAN = compile_plan(SCHEMA._schema, parse(DOCUMENT), None, SCHEMA._call)
 
 def _order(**changes: Any) -> Order:
     values: dict[str, Any] = {
-        "id": "T3JkZXI6bzE=", "order_id": "o1", "status": OrderStatus.OPEN, "entity_id": None,
+        "order_id": "o1", "status": OrderStatus.OPEN, "entity_id": None,
         "domain": None,
     }  # fmt: skip
     return Order(**{**values, **changes})
