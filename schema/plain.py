@@ -13,9 +13,11 @@ it always did: reading plain attributes a second time changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
+from types import GeneratorType
 from typing import TYPE_CHECKING, Any
 
-from graphql import Undefined
+from graphql import GraphQLEnumType, GraphQLID, GraphQLLeafType, GraphQLString, Undefined
 from graphql.pyutils import is_awaitable
 
 if TYPE_CHECKING:
@@ -23,8 +25,8 @@ if TYPE_CHECKING:
 
 Complete = Callable[[Any], Any]
 
-# Values that are neither awaitables nor errors, known by their type alone.
-_PLAIN = frozenset({str, int, float, bool, list, dict, tuple})
+# Classes whose values are neither awaitables nor errors, learned as values come (_regular).
+_REGULAR: set[type] = {str, int, float, bool, list, dict, tuple}
 
 
 class Irregular(Exception):
@@ -60,12 +62,12 @@ def _null(nullable: bool) -> None:
 
 def _leaf(shape: Shape) -> Complete:
     assert shape.leaf is not None
-    nullable, coerce = shape.nullable, shape.leaf.coerce_output_value
+    nullable, coerce = shape.nullable, _output(shape.leaf)
 
     def complete(value: Any) -> Any:
         if value is None:
             return _null(nullable)
-        if type(value) not in _PLAIN and (isinstance(value, Exception) or is_awaitable(value)):
+        if type(value) not in _REGULAR and not _regular(value):
             raise Irregular
         coerced = coerce(value)
         if coerced is None or coerced is Undefined:
@@ -73,6 +75,39 @@ def _leaf(shape: Shape) -> Complete:
         return coerced
 
     return complete
+
+
+def _output(leaf: GraphQLLeafType) -> Complete:
+    """The leaf type's coerce_output_value, with what it answers at once answered sooner: a
+    string as a String or an ID is itself, and an enum member's name is looked up, not found
+    by Strawberry's scan of the enum's values (two Python property reads per value)."""
+    coerce = leaf.coerce_output_value
+    if leaf is GraphQLString or leaf is GraphQLID:
+        return lambda value: value if type(value) is str else coerce(value)
+    if isinstance(leaf, GraphQLEnumType):
+        names: dict[Any, Any] = {}
+
+        def name_of(value: Any) -> Any:
+            if not isinstance(value, Enum):
+                return coerce(value)
+            name = names.get(value)
+            if name is None:
+                name = names[value] = coerce(value)
+            return name
+
+        return name_of
+    return coerce
+
+
+def _regular(value: Any) -> bool:
+    """Neither an error nor an awaitable. Both are properties of the class (a generator's
+    flags aside), so a class found regular once is known from then on."""
+    if isinstance(value, Exception) or is_awaitable(value):
+        return False
+    kind = type(value)
+    if kind is not GeneratorType and len(_REGULAR) < 1024:
+        _REGULAR.add(kind)
+    return True
 
 
 def _list(nullable: bool, item: Complete) -> Complete:

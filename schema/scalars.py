@@ -26,7 +26,9 @@ def date_value(value: date) -> Date:
 
 
 def datetime_value(value: datetime) -> DateTime:
-    return DateTime(value.astimezone(UTC).isoformat().replace("+00:00", "Z"))
+    if value.tzinfo is not UTC:  # the store's times are UTC already: no conversion to make
+        value = value.astimezone(UTC)
+    return DateTime(value.isoformat().replace("+00:00", "Z"))
 
 
 SCALARS: dict[object, ScalarDefinition] = {

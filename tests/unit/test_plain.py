@@ -56,6 +56,10 @@ REGULAR = [
     OrderPayload(order=_order(entity_id="e1", status=OrderStatus.COMPLETED), errors=[]),
     OrderPayload(order=None, errors=[_error(), _error(field=None)]),
     OrderPayload(order=None, errors=(_error(),)),
+    OrderPayload(order=_order(order_id=7, status=OrderStatus.CANCELLED), errors=[]),  # an int ID
+    OrderPayload(
+        order=_order(status=OrderStatus.OPEN), errors=[_error(code=ErrorCode.ORDER_NOT_FOUND)]
+    ),
 ]
 IRREGULAR = [
     None,  # the payload is non-null
