@@ -147,16 +147,17 @@ def _home_promo_keys(home: Home) -> PromoKeys:
 
 
 def order_promo_keys(home: Home, order_id: str) -> OrderPromoKeys:
-    head = _head(home.tag)
+    order, events, _ = order_keys(home, order_id)
     promo, feed = _home_keys(home.tag)
-    return OrderPromoKeys(f"{head}order:{order_id}", f"{head}events:{order_id}", *promo, feed)
+    return OrderPromoKeys(order, events, *promo, feed)
 
 
 @lru_cache(maxsize=4096)
 def _home_keys(tag: str) -> tuple[PromoKeys, str]:
     """A home's promo keys and feed partition, the same for every order under it: made once
     per home (a promo's, on every create) instead of per request (a CRC16 and five keys)."""
-    return _promo_keys_under(tag), feed_key(Home(tag))
+    home = Home(tag)
+    return _home_promo_keys(home), feed_key(home)
 
 
 def items_create_keys(home: Home, order_id: str) -> ItemsCreateKeys:
@@ -223,8 +224,8 @@ def promo_state_keys(promo_id: str, order_ids: Sequence[str]) -> tuple[str, ...]
 
 
 def home_claim_keys(order_id: str) -> HomeClaimKeys:
-    head = _head(Home.of_order(order_id).tag)  # once for the three: every create makes them
-    return HomeClaimKeys(f"{head}home", f"{head}order:{order_id}", f"{head}home-generation")
+    own = order_keys(Home.of_order(order_id), order_id).order_key
+    return HomeClaimKeys(home_key(order_id), own, home_generation_key(order_id))
 
 
 def fence_keys(home: Home, order_id: str) -> FenceKeys:
