@@ -42,21 +42,13 @@ from strawberry.types.graphql import OperationType as StrawberryOperation
 
 from schema.arguments import FastCall, fast_call
 from schema.limits import MAX_TOKENS
+from schema.plain import REGULAR, regular
 from schema.plans import Plan, Shape, Step, Unsupported, compile_plan
-
-# Values no resolver's result awaits: most of a plan's values, checked by type alone.
-_PLAIN = frozenset({str, int, float, bool, type(None), list, dict, tuple})
 
 
 def _is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
-    """graphql-core's test (an `__await__` attribute), after a cheaper one for plain values:
-    inspect.isawaitable's ABC check was a tenth of a 50-order listing."""
-    return type(value) not in _PLAIN and is_awaitable(value)
-
-
-def _is_leaf_value(value: Any) -> bool:
-    """A value complete() would hand to its leaf branch at once: not awaited, not raised."""
-    return type(value) in _PLAIN or not (_is_awaitable(value) or isinstance(value, Exception))
+    """graphql-core's test (an `__await__` attribute), after the class's (schema/plain.py)."""
+    return type(value) not in REGULAR and is_awaitable(value)
 
 
 def _discard(value: Awaitable[Any]) -> None:
@@ -123,7 +115,7 @@ class Run:
                 if step.attribute is not None:
                     value = getattr(source, step.attribute)
                     leaf = step.shape.leaf
-                    if leaf is not None and value is not None and _is_leaf_value(value):
+                    if leaf is not None and value is not None and regular(value):
                         # complete's leaf branch, with no Path made (a Path is only read on
                         # an error, and made then, below).
                         data[step.key] = self.leaf(leaf, value)
@@ -159,7 +151,7 @@ class Run:
                 if step.attribute is not None:
                     value = getattr(source, step.attribute)
                     leaf = step.shape.leaf
-                    if leaf is not None and value is not None and _is_leaf_value(value):
+                    if leaf is not None and value is not None and regular(value):
                         data[step.key] = self.leaf(leaf, value)
                         continue
                     at = Path(path, step.key, typename)

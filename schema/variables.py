@@ -17,6 +17,7 @@ from typing import Any
 from graphql import (
     GraphQLEnumType,
     GraphQLError,
+    GraphQLID,
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLList,
@@ -163,7 +164,7 @@ class _Compiler:
 
 def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Coerce:
     parse = type_.coerce_input_value
-    exact = str if type_ is GraphQLString or type_.name == "ID" else None
+    exact = str if type_ is GraphQLString or type_ is GraphQLID else None
 
     def coerce_leaf(value: Any, depth: int) -> Any:
         if type(value) is exact:  # a string for String or ID: itself
