@@ -237,11 +237,10 @@ class OrdoGraphQL(GraphQL[Context, None]):
             and schema.has_plan(query, name)
         ):
             return None
-        caller = await self.authenticator.caller(header(scope, b"authorization"))
         result = await schema.execute(
             query,
             variables,
-            Context(store=self.store, caller=caller),
+            await self._http_context(scope),
             None,
             name,
             _POST_OPERATIONS,
@@ -262,11 +261,14 @@ class OrdoGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        if not isinstance(request, WebSocket):
+            return await self._http_context(request.scope)
         caller = await self.authenticator.caller(request.headers.get("authorization"))
-        if isinstance(request, WebSocket):
-            return Context(
-                self.store, caller, self.live.hub, self.live.feed_retention, socket=response
-            )
+        return Context(self.store, caller, self.live.hub, self.live.feed_retention, socket=response)
+
+    async def _http_context(self, scope: Scope) -> Context:
+        """A request's context: the store and its caller (no sub-response: create_response)."""
+        caller = await self.authenticator.caller(header(scope, b"authorization"))
         return Context(store=self.store, caller=caller)
 
     def encode_json(self, data: object) -> bytes:
