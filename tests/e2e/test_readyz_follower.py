@@ -33,3 +33,10 @@ async def test_readyz_waits_for_the_feed_reader() -> None:
             subscriber.close()
         finally:
             await hub.stop()
+
+
+def test_a_served_hub_follows_on_30_s_after_its_last_subscriber_leaves() -> None:
+    # SPEC §10's 30 s, as served; that a hub keeps its linger and then rests is
+    # tests/integration/test_live_hub.py's (with a short one).
+    app = create_app(load_settings({"ORDO_ADMIN_TOKEN": ADMIN_TOKEN}))
+    assert app.state.hub.linger == 30
