@@ -12,7 +12,10 @@ and 1,200 calls) and the difference is divided, so the start and the imports can
 
 Stages: the app (edge, short way, handler), the edge alone around an answer made in advance,
 OrdoGraphQL.prepared, the schema's execute, the plan's run, and the resolvers
-create_order (folds the order) and create_order_id (REST's: reads the id).
+create_order (folds the order) and create_order_id (REST's: reads the id). And a read:
+`order` with its items and events as bench/instructions.py asks for it (read_app), its plan's
+run (read_plan) and its resolver (read_resolver), on replies recorded from the embedded store
+(the order seeded there, then kept folded as a worker keeps the orders it reads).
 """
 
 from __future__ import annotations
@@ -53,6 +56,9 @@ STAGES = [
     "run_plan",
     "resolver",
     "resolver_id",
+    "read_app",
+    "read_plan",
+    "read_resolver",
 ]
 FEW, MANY = 200, 1200
 
@@ -118,8 +124,63 @@ async def _stages() -> dict[str, Callable[[], Awaitable[Any]]]:
     }
 
 
+def _recorded(store: Any) -> Callable[[], None]:
+    """Records what the store's two read doors answer; the function returned makes them answer
+    that again from then on, without reaching the store."""
+    read, read_many = store.read, store.read_many
+    last: dict[str, Any] = {}
+
+    async def record_read(*command: Any) -> Any:
+        last["read"] = await read(*command)
+        return last["read"]
+
+    async def record_read_many(commands: Any, *, raw: bool = False) -> Any:
+        last["read_many"] = await read_many(commands, raw=raw)
+        return last["read_many"]
+
+    async def read_again(*command: Any) -> Any:
+        return last["read"]
+
+    async def read_many_again(commands: Any, *, raw: bool = False) -> Any:
+        return last["read_many"]
+
+    def replay() -> None:
+        store.read, store.read_many = read_again, read_many_again
+
+    store.read, store.read_many = record_read, record_read_many
+    return replay
+
+
+async def _read_stages() -> dict[str, Callable[[], Awaitable[Any]]]:
+    os.environ.update(ORDO_REDIS_URL="", ORDO_ADMIN_TOKEN=ADMIN_TOKEN)
+    from bench.instructions import GQL_ORDER, _seed
+    from ordo.app import create_app
+    from resolvers import orders
+    from schema.context import Context
+    from schema.prepared import run_plan
+
+    app = create_app()
+    store = app.state.store
+    await _seed(store, "gql_order")  # the order "one": a rent with five items and a promo
+    variables = {"orderId": "one"}
+    body = json.dumps({"query": GQL_ORDER, "variables": variables}).encode()
+    replay = _recorded(store)
+    for _ in range(2):  # the first run compiles the plan and keeps the order folded
+        assert await _call(app, ("/graphql", body)) == 200
+    replay()
+    graphql, schema = app.graphql, app.graphql.schema
+    plan = schema._plans[(GQL_ORDER, None)]
+    context = Context(store=store, caller=await graphql.authenticator.caller(None))
+    return {
+        "read_app": lambda: _call(app, ("/graphql", body)),
+        "read_plan": lambda: run_plan(schema._schema, plan, context, None, variables),
+        "read_resolver": lambda: orders.get_order(store, "one", context.who()),
+    }
+
+
 async def run(stage: str, calls: int) -> None:
-    make = (await _stages())[stage]
+    stages = _read_stages if stage.startswith("read_") else _stages
+    make = (await stages())[stage]
     for _ in range(calls):
         await make()
 
