@@ -12,6 +12,7 @@ it always did: reading plain attributes a second time changes nothing.
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Callable
 from enum import Enum
 from types import GeneratorType
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from schema.plans import Shape
 
 Complete = Callable[[Any], Any]
+Field = tuple[str, str | None, Any]  # its key, the attribute read, the closure of its value
 
 # Classes whose values are neither awaitables nor errors, learned as values come (regular).
 REGULAR: set[type] = {str, int, float, bool, type(None), list, dict, tuple}
@@ -43,7 +45,7 @@ def plain(shape: Shape) -> Complete | None:
         item = plain(shape.item)
         return None if item is None else _list(shape.nullable, item)
     assert shape.object_type is not None
-    fields: list[tuple[str, str | None, Any]] = []
+    fields: list[Field] = []
     for step in shape.fields:
         if step.typename:
             fields.append((step.key, None, shape.object_type.name))
@@ -67,13 +69,15 @@ def _leaf(shape: Shape) -> Complete:
     def complete(value: Any) -> Any:
         if value is None:
             return _null(nullable)
-        if not regular(value):
+        if type(value) not in REGULAR and not regular(value):
             raise Irregular
         coerced = coerce(value)
         if coerced is None or coerced is Undefined:
             raise Irregular
         return coerced
 
+    # A string completes as itself: an object's closure tests that in place (_object).
+    complete.strings = shape.leaf is GraphQLString or shape.leaf is GraphQLID  # type: ignore[attr-defined]
     return complete
 
 
@@ -125,15 +129,35 @@ def _list(nullable: bool, item: Complete) -> Complete:
     return complete
 
 
-def _object(nullable: bool, fields: list[tuple[str, str | None, Any]]) -> Complete:
-    def complete(value: Any) -> Any:
-        if value is None:
-            return _null(nullable)
-        if isinstance(value, Exception):
-            raise Irregular
-        return {
-            key: below if attribute is None else below(getattr(value, attribute))
-            for key, attribute, below in fields
-        }
-
+def _object(nullable: bool, fields: list[Field]) -> Complete:
+    """The object's closure, made from source as dataclasses makes an `__init__`: one dict
+    display reading each attribute, where a loop over the fields cost a tuple unpacking and a
+    getattr per field. A string as a String or an ID is itself, tested in place (most leaves
+    of a read); other leaves call their closure."""
+    namespace: dict[str, Any] = {"_null": _null, "nullable": nullable, "Irregular": Irregular}
+    entries = []
+    for n, (key, attribute, below) in enumerate(fields):
+        if attribute is None:  # __typename: `below` is the type's name
+            entries.append(f"{key!r}: {below!r}")
+            continue
+        namespace[f"c{n}"] = below
+        read = f"value.{attribute}" if _identifier(attribute) else f"getattr(value, {attribute!r})"
+        if getattr(below, "strings", False):
+            entries.append(f"{key!r}: v{n} if type(v{n} := {read}) is str else c{n}(v{n})")
+        else:
+            entries.append(f"{key!r}: c{n}({read})")
+    source = (
+        "def complete(value):\n"
+        "    if value is None:\n"
+        "        return _null(nullable)\n"
+        "    if isinstance(value, Exception):\n"
+        "        raise Irregular\n"
+        f"    return {{{', '.join(entries)}}}\n"
+    )
+    exec(source, namespace)  # keys are GraphQL names, attributes identifiers: nothing else
+    complete: Complete = namespace["complete"]
     return complete
+
+
+def _identifier(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
