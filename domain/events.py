@@ -30,7 +30,12 @@ class ReleaseReason(enum.Enum):
 
 @dataclass(frozen=True)
 class Event:
+    """What happened to an order, and where in its history: its order and its 1-based place
+    there (eventsourcing's originator id and version), known wherever an event is read."""
+
     id: str
+    order_id: str
+    version: int
     type: EventType
     at: datetime
     data: dict[str, Any]

@@ -57,7 +57,13 @@ def entry_of(partition: int, feed_id: str, fields: list[str] | dict[str, str]) -
         entity_id=values["entityId"],
         owner_id=values["ownerId"],
         version=int(values["version"]),
-        event=event_of(values["eventId"], values["type"], values["data"]),
+        event=event_of(
+            values["orderId"],
+            int(values["version"]),
+            values["eventId"],
+            values["type"],
+            values["data"],
+        ),
     )
 
 

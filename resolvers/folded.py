@@ -54,7 +54,7 @@ class FoldedOrders:
                 return _STALE
             if len(entries) == 1:
                 return known
-            order = extended(known, events_from_entries(entries[1:]))
+            order = extended(known, events_from_entries(order_id, entries[1:], known.version + 1))
         if order is not None and self.size:
             self._keep(order_id, entries[-1][0], order)
         return order

@@ -74,8 +74,12 @@ def _refusal(raw: Raw, path: Sequence[str]) -> OrdoError:
     return OrdoError(ErrorCode[code], field=[*path, *field.split(".")] if field else None)
 
 
-def events_from_entries(entries: list[Any]) -> list[Event]:
-    return [_event(entry_id, fields) for entry_id, fields in entries]
+def events_from_entries(order_id: str, entries: list[Any], first: int = 1) -> list[Event]:
+    """The order's events from its stream's entries, the first being its `first` event."""
+    return [
+        _event(order_id, version, entry_id, fields)
+        for version, (entry_id, fields) in enumerate(entries, first)
+    ]
 
 
 _EVENT_TYPES = {kind.value: kind for kind in EventType}
@@ -85,21 +89,20 @@ _WRITTEN = ["type", "data"]  # the field names of a stream entry, in the order X
 Fields = list[str] | dict[str, str]  # a stream entry's, raw or through redis-py's callback
 
 
-def _event(entry_id: str, fields: Fields) -> Event:
+def _event(order_id: str, version: int, entry_id: str, fields: Fields) -> Event:
     """One stream entry. Every reply of every script goes through here, so it is kept lean:
     orjson for the data our scripts wrote with cjson, the event type by a dict lookup."""
     kind, data = _type_and_data(fields)
-    return event_of(entry_id, kind, data)
+    return event_of(order_id, version, entry_id, kind, data)
 
 
-def event_of(entry_id: str, kind: str, data: str) -> Event:
-    """An event from its stream id, type and data as the scripts wrote them (the order's
-    stream, or a change feed entry carrying the same)."""
+def event_of(order_id: str, version: int, entry_id: str, kind: str, data: str) -> Event:
+    """The order's `version`th event from its stream id, type and data as the scripts wrote
+    them (the order's stream, or a change feed entry carrying the same)."""
     millis = int(entry_id.partition("-")[0])
+    at = datetime.fromtimestamp(millis / 1000, UTC)
     # Positional: a frozen dataclass's keywords cost a third of making it, on every event read.
-    return Event(
-        entry_id, _event_type(kind), datetime.fromtimestamp(millis / 1000, UTC), orjson.loads(data)
-    )
+    return Event(entry_id, order_id, version, _event_type(kind), at, orjson.loads(data))
 
 
 def _type_and_data(fields: Fields) -> tuple[str, str]:
@@ -115,7 +118,7 @@ def _event_type(kind: str) -> EventType:
 
 
 def order_from_entries(order_id: str, entries: list[Any]) -> Order | None:
-    return fold(order_id, events_from_entries(entries))
+    return fold(order_id, events_from_entries(order_id, entries))
 
 
 def order_from_reply(order_id: str, raw: Raw, path: Sequence[str] = ()) -> Order:

@@ -1,7 +1,8 @@
 """Scalars that accept any string on input: a bad date or price is then reported as a payload
 error naming its field (SPEC §5), not as a GraphQL validation failure of the whole request.
 
-Output values are formatted by `from_domain` converters, so serializing is the identity.
+On output a Date or a DateTime is the domain's `date` or `datetime` (an order's items and
+events are answered as they are), or a text already formatted; a Decimal is its text.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ def date_value(value: date) -> Date:
     return Date(value.isoformat())
 
 
+def datetime_text(value: datetime | str) -> str:
+    return value if type(value) is str else datetime_value(value)  # type: ignore[arg-type]
+
+
 def datetime_value(value: datetime) -> DateTime:
     if value.tzinfo is not UTC:  # the store's times are UTC already: no conversion to make
         value = value.astimezone(UTC)
@@ -35,13 +40,13 @@ SCALARS: dict[object, ScalarDefinition] = {
     Date: strawberry.scalar(
         name="Date",
         description='A calendar date, ISO 8601: "2026-12-01".',
-        serialize=str,
+        serialize=str,  # a date's str is its ISO 8601 text
         parse_value=_passthrough,
     ),
     DateTime: strawberry.scalar(
         name="DateTime",
         description='An instant, ISO 8601 with an offset: "2026-12-01T09:30:00Z". Returned in UTC.',
-        serialize=str,
+        serialize=datetime_text,
         parse_value=_passthrough,
     ),
     Decimal: strawberry.scalar(

@@ -38,7 +38,7 @@ class Subscription:
             )
 
         async for sent in _guarded(context, events):
-            yield OrderEvent.from_domain(sent.event, sent.order_id, sent.version)
+            yield OrderEvent.of(sent.event)
 
     @strawberry.subscription(
         description="The events of every order of the entity, orders created later included, "
@@ -60,7 +60,7 @@ class Subscription:
             sent = item.sent
             yield EntityOrderEvent(
                 cursor=item.cursor,
-                event=OrderEvent.from_domain(sent.event, sent.order_id, sent.version),
+                event=OrderEvent.of(sent.event),
                 order=Order.from_domain(item.order),
             )
 

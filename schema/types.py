@@ -1,4 +1,7 @@
-"""GraphQL output types, each built from a domain object by its `from_domain`."""
+"""GraphQL output types. An order's items, events and promo activation are the domain's own
+objects (the same attribute names; the scalars format their dates and times when selected):
+a read of an order makes no object per item and per event. The others are built from a domain
+object by their `from_domain`."""
 
 from __future__ import annotations
 
@@ -26,16 +29,6 @@ class OrderItem:
     price: Decimal = strawberry.field(description="The price, as first given.")
     period_start_date: Date = strawberry.field(description="First day of the period.")
     period_end_date: Date | None = strawberry.field(description="Last day, if any.")
-
-    @classmethod
-    def from_domain(cls, item: model.OrderItem) -> OrderItem:
-        return cls(
-            order_item_id=strawberry.ID(item.order_item_id),
-            service_id=strawberry.ID(item.service_id),
-            price=Decimal(item.price),
-            period_start_date=date_value(item.period_start_date),
-            period_end_date=date_value(item.period_end_date) if item.period_end_date else None,
-        )
 
 
 @strawberry.type(description="A rent payment: its payment date and term may change.")
@@ -69,10 +62,6 @@ class PromoActivation:
     promo_id: strawberry.ID = strawberry.field(description="The promo code.")
     user_id: strawberry.ID = strawberry.field(description="The user it is activated for.")
 
-    @classmethod
-    def from_domain(cls, promo: model.PromoActivation) -> PromoActivation:
-        return cls(promo_id=strawberry.ID(promo.promo_id), user_id=strawberry.ID(promo.user_id))
-
 
 @strawberry.type(description="One entry of an order's history, in its stream.")
 class OrderEvent:
@@ -83,16 +72,13 @@ class OrderEvent:
     at: DateTime = strawberry.field(description="When, in UTC.")
     data: JSON = strawberry.field(description="The event's data (SPEC §3.3).")
 
-    @classmethod
-    def from_domain(cls, event: Event, order_id: str, version: int) -> OrderEvent:
-        return cls(
-            id=strawberry.ID(event.id),
-            order_id=strawberry.ID(order_id),
-            version=version,
-            type=event.type,
-            at=datetime_value(event.at),
-            data=cast(JSON, event.data),
-        )
+    @staticmethod
+    def of(event: Event) -> OrderEvent:
+        return cast(OrderEvent, event)  # the domain's event is its own GraphQL object
+
+    @staticmethod
+    def of_order(order: model.Order) -> list[OrderEvent]:
+        return cast(list[OrderEvent], order.events)
 
 
 @strawberry.type(description="An order, as its events make it.")
@@ -118,11 +104,11 @@ class Order(Node):
 
     @strawberry.field(description="Active items, in the order added.")
     def items(self) -> list[OrderItem]:
-        return [OrderItem.from_domain(item) for item in self.domain.items]
+        return cast(list[OrderItem], self.domain.items)
 
     @strawberry.field(description="Cancelled items, in the order cancelled.")
     def cancelled_items(self) -> list[OrderItem]:
-        return [OrderItem.from_domain(item) for item in self.domain.cancelled_items]
+        return cast(list[OrderItem], self.domain.cancelled_items)
 
     @strawberry.field(description="Sum of the active items' prices.")
     def total(self) -> Decimal:
@@ -130,8 +116,7 @@ class Order(Node):
 
     @strawberry.field(description="Its promo activation, if any.")
     def promo(self) -> PromoActivation | None:
-        promo = self.domain.promo
-        return PromoActivation.from_domain(promo) if promo else None
+        return cast(PromoActivation | None, self.domain.promo)
 
     @strawberry.field(description="The customer whose token made it; null: made otherwise.")
     def owner_id(self) -> strawberry.ID | None:
@@ -152,11 +137,7 @@ class Order(Node):
 
     @strawberry.field(description="Its history, oldest first.")
     def events(self) -> list[OrderEvent]:
-        order_id = self.domain.order_id
-        return [
-            OrderEvent.from_domain(event, order_id, version)
-            for version, event in enumerate(self.domain.events, 1)
-        ]
+        return OrderEvent.of_order(self.domain)
 
     @classmethod
     def from_domain(cls, order: model.Order) -> Order:

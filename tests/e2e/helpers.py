@@ -403,7 +403,7 @@ async def stream(store: Store, order_id: str) -> list[tuple[str, dict[str, Any]]
     """The order's stream entries at its recorded home, as (type, data)."""
     return [
         (event.type.value, event.data)
-        for event in events_from_entries(await _entries(store, order_id))
+        for event in events_from_entries(order_id, await _entries(store, order_id))
     ]
 
 

@@ -35,7 +35,7 @@ async def _orders(url: str, count: int) -> dict[str, list[str]]:
                 await orders.cancel_order(store, order.order_id)
             home = await locate(store, order.order_id)
             entries = await store.read("XRANGE", events_key(home, order.order_id), "-", "+")
-            made[order.order_id] = [e.id for e in events_from_entries(entries)]
+            made[order.order_id] = [e.id for e in events_from_entries(order.order_id, entries)]
     return made
 
 

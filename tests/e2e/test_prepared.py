@@ -187,7 +187,7 @@ async def test_a_failing_non_null_field_nulls_up_to_the_nearest_nullable_as_gene
         Ask(helpers.ORDERS, {"entityId": "<entity>"}, times=2),
     ]
     await both(prepared, generic, *warm)
-    monkeypatch.setattr(OrderEvent, "from_domain", _no_events)
+    monkeypatch.setattr(OrderEvent, "of_order", _no_events)
     patched, runs = len(generic.answers), len(planned)
     after = [
         Ask(TWO_CLOSES, {"a": "<m3>", "b": "<m4>"}),

@@ -111,7 +111,8 @@ async def assert_invariants(store: Store, promo_id: str, order_ids: list[str]) -
 
 async def stream(store: Store, home: Home, order_id: str) -> list[Event]:
     """The order's events, read straight from its Redis stream."""
-    return events_from_entries(await store.read("XRANGE", events_key(home, order_id), "-", "+"))
+    entries = await store.read("XRANGE", events_key(home, order_id), "-", "+")
+    return events_from_entries(order_id, entries)
 
 
 async def folded(store: Store, home: Home, order_id: str) -> Order | None:
@@ -158,5 +159,5 @@ async def streams_of(store: Store, order_ids: Iterable[str]) -> dict[str, list[t
     for order_id in order_ids:
         home = await locate(store, order_id)
         entries = await store.read("XRANGE", events_key(home, order_id), "-", "+")
-        streams[order_id] = [(e.id, e.type.value) for e in events_from_entries(entries)]
+        streams[order_id] = [(e.id, e.type.value) for e in events_from_entries(order_id, entries)]
     return streams

@@ -32,7 +32,7 @@ RENT = {"rentPayment": {"paymentDate": "2026-03-01", "term": "FULL"}}
 def events(*specs: tuple[EventType, dict[str, Any]]) -> list[Event]:
     """Events one second apart, with stream-like ids."""
     return [
-        Event(id=f"{index + 1}-0", type=kind, at=T0 + timedelta(seconds=index), data=data)
+        Event(f"{index + 1}-0", "o1", index + 1, kind, T0 + timedelta(seconds=index), data)
         for index, (kind, data) in enumerate(specs)
     ]
 

@@ -21,7 +21,7 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 def _events(*specs: tuple[EventType, dict[str, Any]]) -> list[Event]:
     created = (EventType.ORDER_CREATED, {"entityId": "e", "type": None})
     return [
-        Event(id=f"{n + 1}-0", type=kind, at=T0 + timedelta(seconds=n), data=data)
+        Event(f"{n + 1}-0", "o", n + 1, kind, T0 + timedelta(seconds=n), data)
         for n, (kind, data) in enumerate([created, *specs])
     ]
 
