@@ -46,6 +46,8 @@ class Unconvertible(Exception):
 class FastCall:
     run: Callable[[Any, GraphQLResolveInfo[Any] | None, dict[str, Any]], Any]
     needs_info: bool  # the resolver takes info: without it, none is built per call
+    # A method taking nothing but self (Order.items): called with the source alone.
+    reader: Callable[[Any], Any] | None = None
 
 
 def fast_call(
@@ -86,7 +88,8 @@ def fast_call(
         # What field.get_result does for a field with a resolver, without its two calls.
         return function(source, **kwargs) if with_self else function(**kwargs)
 
-    return FastCall(run, needs_info=info_name is not None)
+    reader = function if with_self and not (converters or sources or info_name) else None
+    return FastCall(run, needs_info=info_name is not None, reader=reader)
 
 
 def converter(type_: Any, config: StrawberryConfig, registry: Mapping[object, Any]) -> Convert:

@@ -1,13 +1,15 @@
-"""Plain completion: the part of a result read from attributes alone, built by closures.
+"""Plain completion: the part of a result read from its objects alone, built by closures.
 
-A shape whose every field is an attribute, a __typename or a leaf, down to its leaves (no
-resolver, no arguments, no union), needs none of a Run's bookkeeping (paths, resolve infos,
-awaitables) unless something is wrong with its values. Such a shape is compiled once into
-nested closures that build its result directly (a createOrder's payload: a third of the
-plan's walk). They answer only what Run.complete_sync would answer; on anything else (a null
-where none may be, a leaf that does not serialize, an exception or an awaitable among the
-values) they raise, and the Run completes the value itself, erring and locating the error as
-it always did: reading plain attributes a second time changes nothing.
+A shape whose every field is an attribute, a __typename, a leaf or a reader (a resolver that
+is a `def` taking only self: every such resolver of ordo's types reads its object and nothing
+else), down to its leaves, with unions told apart by their members' classes, needs none of a
+Run's bookkeeping (paths, resolve infos, awaitables) unless something is wrong with its
+values. Such a shape is compiled once into nested closures that build its result directly (a
+createOrder's payload; an order read with its items and events). They answer only what the
+Run's completion would answer; on anything else (a null where none may be, a leaf that does
+not serialize, an exception or an awaitable among the values, a resolver that raises, a class
+no member has) they raise, and the Run completes the value itself, erring and locating the
+error as it always did: reading the objects a second time changes nothing.
 """
 
 from __future__ import annotations
@@ -20,12 +22,22 @@ from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLEnumType, GraphQLID, GraphQLLeafType, GraphQLString, Undefined
 from graphql.pyutils import is_awaitable
+from strawberry.scalars import JSON
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.schema.types.scalar import DEFAULT_SCALAR_REGISTRY
 
 if TYPE_CHECKING:
     from schema.plans import Shape
 
 Complete = Callable[[Any], Any]
-Field = tuple[str, str | None, Any]  # its key, the attribute read, the closure of its value
+# What an object's closure answers a leaf with in place: ("same", a class whose values complete
+# as themselves), ("names", an enum's names by member id), or None: the leaf's closure.
+Inline = tuple[str, Any] | None
+# Its key; the attribute read, or the reader called, or None for __typename; its value's closure
+# (for __typename: the type's name); what a leaf is answered with in place.
+Field = tuple[str, str | Complete | None, Any, Inline]
+
+_JSON_SERIALIZE = DEFAULT_SCALAR_REGISTRY[JSON].serialize
 
 # Classes whose values are neither awaitables nor errors, learned as values come (regular).
 REGULAR: set[type] = {str, int, float, bool, type(None), list, dict, tuple}
@@ -38,9 +50,9 @@ class Irregular(Exception):
 def plain(shape: Shape) -> Complete | None:
     """The shape's closure, or None when it is not plain."""
     if shape.union is not None:
-        return None
+        return _union(shape)
     if shape.leaf is not None:
-        return _leaf(shape)
+        return _leaf(shape)[0]
     if shape.item is not None:
         item = plain(shape.item)
         return None if item is None else _list(shape.nullable, item)
@@ -48,13 +60,44 @@ def plain(shape: Shape) -> Complete | None:
     fields: list[Field] = []
     for step in shape.fields:
         if step.typename:
-            fields.append((step.key, None, shape.object_type.name))
+            fields.append((step.key, None, shape.object_type.name, None))
             continue
-        below = plain(step.shape) if step.attribute is not None else None
+        read = step.attribute if step.attribute is not None else step.reader
+        if read is None:
+            return None
+        if step.shape.leaf is not None:
+            fields.append((step.key, read, *_leaf(step.shape)))
+            continue
+        below = plain(step.shape)
         if below is None:
             return None
-        fields.append((step.key, step.attribute, below))
+        fields.append((step.key, read, below, None))
     return _object(shape.nullable, fields)
+
+
+def _union(shape: Shape) -> Complete | None:
+    """Strawberry tells a union's member by the value's Strawberry type: here by its class,
+    exactly (a subclass, or a value of no member's class, is the Run's)."""
+    members: dict[type, Complete] = {}
+    for member in shape.members.values():
+        assert member.object_type is not None
+        extensions = member.object_type.extensions or {}
+        origin = getattr(extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF), "origin", None)
+        closure = plain(member)
+        if closure is None or not isinstance(origin, type):
+            return None
+        members[origin] = closure
+    nullable = shape.nullable
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            return _null(nullable)
+        member = members.get(type(value))
+        if member is None:
+            raise Irregular
+        return member(value)
+
+    return complete
 
 
 def _null(nullable: bool) -> None:
@@ -62,9 +105,10 @@ def _null(nullable: bool) -> None:
         raise Irregular
 
 
-def _leaf(shape: Shape) -> Complete:
+def _leaf(shape: Shape) -> tuple[Complete, Inline]:
+    """The leaf's closure, and what an object's closure may answer in place (_object)."""
     assert shape.leaf is not None
-    nullable, coerce = shape.nullable, _output(shape.leaf)
+    nullable, (coerce, inline) = shape.nullable, _output(shape.leaf)
 
     def complete(value: Any) -> Any:
         if value is None:
@@ -76,31 +120,42 @@ def _leaf(shape: Shape) -> Complete:
             raise Irregular
         return coerced
 
-    # A string completes as itself: an object's closure tests that in place (_object).
-    complete.strings = shape.leaf is GraphQLString or shape.leaf is GraphQLID  # type: ignore[attr-defined]
-    return complete
+    return complete, inline
 
 
-def _output(leaf: GraphQLLeafType) -> Complete:
+def _output(leaf: GraphQLLeafType) -> tuple[Complete, Inline]:
     """The leaf type's coerce_output_value, with what it answers at once answered sooner: a
-    string as a String or an ID is itself, and an enum member's name is looked up, not found
-    by Strawberry's scan of the enum's values (two Python property reads per value)."""
+    value that serializes as itself is itself (a string as a String, an ID, a Date or a
+    Decimal, whose serialize is `str`; a dict as JSON), and an enum member's name is looked up
+    by the member's id (members live as long as their enum), not found by Strawberry's scan
+    of the enum's values (two Python property reads per value)."""
     coerce = leaf.coerce_output_value
-    if leaf is GraphQLString or leaf is GraphQLID:
-        return lambda value: value if type(value) is str else coerce(value)
+    same = _same_class(leaf)
+    if same is not None:
+        return (lambda value: value if type(value) is same else coerce(value)), ("same", same)
     if isinstance(leaf, GraphQLEnumType):
-        names: dict[Any, Any] = {}
+        names: dict[int, Any] = {}
 
         def name_of(value: Any) -> Any:
             if not isinstance(value, Enum):
                 return coerce(value)
-            name = names.get(value)
+            name = names.get(id(value))
             if name is None:
-                name = names[value] = coerce(value)
+                name = names[id(value)] = coerce(value)
             return name
 
-        return name_of
-    return coerce
+        return name_of, ("names", names)
+    return coerce, None
+
+
+def _same_class(leaf: GraphQLLeafType) -> type | None:
+    """The class whose values the leaf answers as themselves."""
+    serialize = getattr(leaf, "serialize", None)
+    if leaf is GraphQLString or leaf is GraphQLID or serialize is str:
+        return str
+    if serialize is _JSON_SERIALIZE:
+        return dict
+    return None
 
 
 def regular(value: Any) -> bool:
@@ -132,29 +187,42 @@ def _list(nullable: bool, item: Complete) -> Complete:
 def _object(nullable: bool, fields: list[Field]) -> Complete:
     """The object's closure, made from source as dataclasses makes an `__init__`: one dict
     display reading each attribute, where a loop over the fields cost a tuple unpacking and a
-    getattr per field. A string as a String or an ID is itself, tested in place (most leaves
-    of a read); other leaves call their closure."""
-    namespace: dict[str, Any] = {"_null": _null, "nullable": nullable, "Irregular": Irregular}
+    getattr per field. A leaf's value that is itself, or an enum member's known name, is
+    answered in place (most leaves of a read); other values call the leaf's closure."""
+    namespace: dict[str, Any] = {
+        "_null": _null, "nullable": nullable, "Irregular": Irregular, "REGULAR": REGULAR,
+        "regular": regular,
+    }  # fmt: skip
     entries = []
-    for n, (key, attribute, below) in enumerate(fields):
-        if attribute is None:  # __typename: `below` is the type's name
+    for n, (key, source, below, inline) in enumerate(fields):
+        if source is None:  # __typename: `below` is the type's name
             entries.append(f"{key!r}: {below!r}")
             continue
         namespace[f"c{n}"] = below
-        read = f"value.{attribute}" if _identifier(attribute) else f"getattr(value, {attribute!r})"
-        if getattr(below, "strings", False):
-            entries.append(f"{key!r}: v{n} if type(v{n} := {read}) is str else c{n}(v{n})")
+        if callable(source):
+            namespace[f"r{n}"] = source
+            read = f"r{n}(value)"
+        elif _identifier(source):
+            read = f"value.{source}"
         else:
+            read = f"getattr(value, {source!r})"
+        if inline is None:
             entries.append(f"{key!r}: c{n}({read})")
-    source = (
+        elif inline[0] == "same":
+            namespace[f"t{n}"] = inline[1]
+            entries.append(f"{key!r}: v{n} if type(v{n} := {read}) is t{n} else c{n}(v{n})")
+        else:  # an enum's names (never empty strings)
+            namespace[f"n{n}"] = inline[1]
+            entries.append(f"{key!r}: n{n}.get(id(v{n} := {read})) or c{n}(v{n})")
+    code = (
         "def complete(value):\n"
         "    if value is None:\n"
         "        return _null(nullable)\n"
-        "    if isinstance(value, Exception):\n"
+        "    if type(value) not in REGULAR and not regular(value):\n"
         "        raise Irregular\n"
         f"    return {{{', '.join(entries)}}}\n"
     )
-    exec(source, namespace)  # keys are GraphQL names, attributes identifiers: nothing else
+    exec(code, namespace)  # keys are GraphQL names, attributes identifiers: nothing else
     complete: Complete = namespace["complete"]
     return complete
 

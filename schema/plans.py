@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -74,6 +75,7 @@ class Step:
     attribute: str | None = None  # a basic field read with getattr, as Strawberry's default
     typename: bool = False  # __typename
     call: FastCall | None = None  # the resolver, arguments converted by schema/arguments.py
+    reader: Callable[[Any], Any] | None = None  # a `def` taking only self: called on the source
     sync: bool = False  # resolved and completed without awaiting anything
     plain: Complete | None = None  # its value completed by closures alone (schema/plain.py)
     # (argument's out name, variable, non-null) when every argument is given as a variable
@@ -210,10 +212,11 @@ class _Compiler:
             )
         call = self.calls(definition)
         sync = shape.sync and call is not None and _plain_resolver(definition)
+        reader = call.reader if call is not None and _plain_resolver(definition) else None
         variables = _variable_arguments(definition, node)
         return Step(
             *(key, node, definition, parent, shape, False),
-            call=call, sync=sync, plain=plain(shape), variables=variables,
+            call=call, reader=reader, sync=sync, plain=plain(shape), variables=variables,
         )  # fmt: skip
 
     def collect(

@@ -132,6 +132,12 @@ class Run:
                 if step.shape.sync:  # no coroutine per object and list below this field
                     data[step.key] = self.completed(step, at, value)
                     continue
+                if step.plain is not None:
+                    try:
+                        data[step.key] = step.plain(value)
+                        continue
+                    except Exception:  # Irregular, or an error the completion below locates
+                        pass
                 completed = self.complete(step.shape, step, at, value)
                 data[step.key] = await completed if _is_awaitable(completed) else completed
             except Exception as raw:

@@ -27,13 +27,16 @@ def date_value(value: date) -> Date:
 
 
 def datetime_text(value: datetime | str) -> str:
-    return value if type(value) is str else datetime_value(value)  # type: ignore[arg-type]
+    """A DateTime's text, in UTC: the scalar's serialize (every event's time, on every read)."""
+    if isinstance(value, str):
+        return value
+    if value.tzinfo is not UTC:  # the store's times are UTC already: no conversion to make
+        value = value.astimezone(UTC)
+    return value.isoformat().replace("+00:00", "Z")
 
 
 def datetime_value(value: datetime) -> DateTime:
-    if value.tzinfo is not UTC:  # the store's times are UTC already: no conversion to make
-        value = value.astimezone(UTC)
-    return DateTime(value.isoformat().replace("+00:00", "Z"))
+    return DateTime(datetime_text(value))
 
 
 SCALARS: dict[object, ScalarDefinition] = {

@@ -115,7 +115,7 @@ async def test_a_fault_of_the_server_is_logged_at_error_without_the_document(
 async def test_an_unavailable_store_is_logged_as_a_warning_without_the_document(
     client: httpx.AsyncClient, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def down(*args: object) -> None:
+    async def down(*args: object, **options: object) -> None:
         raise Unavailable("connection refused")
 
     for door in ("run", "run_in_order", "read", "read_many"):

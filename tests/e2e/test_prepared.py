@@ -212,7 +212,7 @@ async def test_an_unavailable_store_answers_in_a_plan_as_in_the_generic_path(
     ]
     await both(prepared, generic, *asks)
 
-    async def down(*args: object) -> None:
+    async def down(*args: object, **options: object) -> None:
         raise Unavailable("connection refused")
 
     for door in ("run", "run_in_order", "read", "read_many"):
