@@ -29,24 +29,34 @@ WHOLE = "-"  # XRANGE from the stream's first entry
 
 
 class FoldedOrders:
-    """The orders a process has folded, by id; at most `size`, the oldest put dropped first."""
+    """The orders a process has folded, by id, each with its home; at most `size`, the oldest
+    put dropped first."""
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
-        self._kept: dict[str, tuple[str, Order]] = {}
+        self._kept: dict[str, tuple[str, Order, Home]] = {}
 
-    def start(self, order_id: str) -> str:
+    def start(self, order_id: str, home: Home) -> str:
         kept = self._kept.get(order_id)
-        return kept[0] if kept else WHOLE
+        return kept[0] if kept and kept[2] == home else WHOLE
 
-    def fold(self, order_id: str, start: str, entries: list[Any]) -> Order | object | None:
-        """The order from its stream read from `start` (what `start(order_id)` said when the
-        read was sent); _STALE: read it again from where it starts now."""
+    def home(self, order_id: str) -> Home | None:
+        """The home the kept order was read from: an order lives where it was created for good
+        (a claim never moves off a home that holds its order, and no stream is deleted), so a
+        read of a kept order needs no lookup of its home first (resolvers/orders.py)."""
+        kept = self._kept.get(order_id)
+        return kept[2] if kept else None
+
+    def fold(
+        self, order_id: str, home: Home, start: str, entries: list[Any]
+    ) -> Order | object | None:
+        """The order from its stream under `home` read from `start` (what `start` said when
+        the read was sent); _STALE: read it again from where it starts now."""
         if start == WHOLE:
             order = order_from_entries(order_id, entries)
         else:
             kept = self._kept.get(order_id)
-            if kept is None or kept[0] != start:
+            if kept is None or kept[0] != start or kept[2] != home:
                 return _STALE  # another read moved the kept order on meanwhile
             known = kept[1]
             if not entries or entries[0][0] != start:
@@ -56,21 +66,21 @@ class FoldedOrders:
                 return known
             order = extended(known, events_from_entries(order_id, entries[1:], known.version + 1))
         if order is not None and self.size:
-            self._keep(order_id, entries[-1][0], order)
+            self._keep(order_id, entries[-1][0], order, home)
         return order
 
-    def _keep(self, order_id: str, last: str, order: Order) -> None:
+    def _keep(self, order_id: str, last: str, order: Order, home: Home) -> None:
         self._kept.pop(order_id, None)
         if len(self._kept) >= self.size:
             del self._kept[next(iter(self._kept))]
-        self._kept[order_id] = (last, order)
+        self._kept[order_id] = (last, order, home)
 
 
 async def read_orders(store: Any, wanted: Sequence[tuple[str, Home]]) -> list[Order | None]:
     """The orders (None: no such order under that home), in one round trip when all are kept
     or new; a kept order found stale costs one more."""
     folded: FoldedOrders = store.folded
-    starts = [folded.start(oid) for oid, _ in wanted]
+    starts = [folded.start(oid, home) for oid, home in wanted]
     replies = await store.read_many(
         [
             ("XRANGE", events_key(home, oid), start, "+")
@@ -79,8 +89,8 @@ async def read_orders(store: Any, wanted: Sequence[tuple[str, Home]]) -> list[Or
         raw=True,
     )
     orders = [
-        folded.fold(oid, start, entries)
-        for (oid, _), start, entries in zip(wanted, starts, replies, strict=True)
+        folded.fold(oid, home, start, entries)
+        for (oid, home), start, entries in zip(wanted, starts, replies, strict=True)
     ]
     stale = [i for i, order in enumerate(orders) if order is _STALE]
     if stale:

@@ -172,6 +172,11 @@ async def read_order(store: Store, order_id: str, home: Home) -> Order | None:
 
 
 async def find_order(store: Store, order_id: str) -> Order | None:
+    kept = store.folded.home(order_id)
+    if kept is not None:
+        order = await read_order(store, order_id, kept)
+        if order is not None:
+            return order
     return await read_order(store, order_id, await locate(store, order_id))
 
 

@@ -26,7 +26,7 @@ async def _promo_order(store: Store) -> tuple[str, Home]:
 async def test_a_change_is_read_though_the_order_was_kept(store: Store) -> None:
     order_id, home = await _promo_order(store)
     before = await orders.get_order(store, order_id)
-    assert store.folded.start(order_id) != "-"  # kept
+    assert store.folded.start(order_id, home) != "-"  # kept
     await orders.complete_order(store, order_id)
     after = await orders.get_order(store, order_id)
     assert after == await folded(store, home, order_id)
@@ -76,3 +76,42 @@ async def test_concurrent_first_reads_of_one_order_all_answer_it(store: Store) -
             reads.append(asyncio.ensure_future(orders.get_order(store, order_id)))
             await asyncio.sleep(0.0002)
         assert {order.version for order in await asyncio.gather(*reads)} == {expected}
+
+
+async def test_a_kept_order_is_read_from_its_home_without_looking_the_home_up(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order_id, home = await _promo_order(store)
+    await orders.get_order(store, order_id)  # kept, with its home
+    assert store.folded.home(order_id) == home
+
+    async def no_lookup(*args: object) -> Home:
+        raise AssertionError("the home of a kept order was looked up")
+
+    monkeypatch.setattr(orders, "locate", no_lookup)
+    read = await orders.get_order(store, order_id)
+    assert read == await folded(store, home, order_id)
+
+
+async def test_a_kept_order_gone_from_its_home_is_looked_up_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No script deletes a stream, but a read must not take the kept home's silence for the
+    order's absence: it looks the home up, as a first read does."""
+    order_id, home = await _promo_order(store)
+    await orders.get_order(store, order_id)
+    stream = events_key(home, order_id)
+    await store.read("RENAME", stream, f"{stream}:moved")  # one slot: the tag is kept
+    looked_up = []
+    locate = orders.locate
+
+    async def counted(store: Store, order_id: str) -> Home:
+        looked_up.append(order_id)
+        return await locate(store, order_id)
+
+    monkeypatch.setattr(orders, "locate", counted)
+    with pytest.raises(OrdoError):
+        await orders.get_order(store, order_id)
+    assert looked_up == [order_id] and store.folded.home(order_id) is None
+    await store.read("RENAME", f"{stream}:moved", stream)
+    assert (await orders.get_order(store, order_id)) == await folded(store, home, order_id)
