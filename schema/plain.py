@@ -16,28 +16,22 @@ from __future__ import annotations
 
 import keyword
 from collections.abc import Callable
-from enum import Enum
 from types import GeneratorType
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLEnumType, GraphQLID, GraphQLLeafType, GraphQLString, Undefined
+from graphql import Undefined
 from graphql.pyutils import is_awaitable
-from strawberry.scalars import JSON
 from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.schema.types.scalar import DEFAULT_SCALAR_REGISTRY
+
+from schema.leaves import Output, output
 
 if TYPE_CHECKING:
     from schema.plans import Shape
 
 Complete = Callable[[Any], Any]
-# What an object's closure answers a leaf with in place: ("same", a class whose values complete
-# as themselves), ("names", an enum's names by member id), or None: the leaf's closure.
-Inline = tuple[str, Any] | None
 # Its key; the attribute read, or the reader called, or None for __typename; its value's closure
-# (for __typename: the type's name); what a leaf is answered with in place.
-Field = tuple[str, str | Complete | None, Any, Inline]
-
-_JSON_SERIALIZE = DEFAULT_SCALAR_REGISTRY[JSON].serialize
+# (for __typename: the type's name); a leaf's output, answered in place.
+Field = tuple[str, str | Complete | None, Any, Output | None]
 
 # Classes whose values are neither awaitables nor errors, learned as values come (regular).
 REGULAR: set[type] = {str, int, float, bool, type(None), list, dict, tuple}
@@ -105,10 +99,11 @@ def _null(nullable: bool) -> None:
         raise Irregular
 
 
-def _leaf(shape: Shape) -> tuple[Complete, Inline]:
-    """The leaf's closure, and what an object's closure may answer in place (_object)."""
+def _leaf(shape: Shape) -> tuple[Complete, Output]:
+    """The leaf's closure, and its output, which an object's closure answers in place."""
     assert shape.leaf is not None
-    nullable, (coerce, inline) = shape.nullable, _output(shape.leaf)
+    nullable, leaf = shape.nullable, output(shape.leaf)
+    coerce = leaf.coerce
 
     def complete(value: Any) -> Any:
         if value is None:
@@ -120,42 +115,7 @@ def _leaf(shape: Shape) -> tuple[Complete, Inline]:
             raise Irregular
         return coerced
 
-    return complete, inline
-
-
-def _output(leaf: GraphQLLeafType) -> tuple[Complete, Inline]:
-    """The leaf type's coerce_output_value, with what it answers at once answered sooner: a
-    value that serializes as itself is itself (a string as a String, an ID, a Date or a
-    Decimal, whose serialize is `str`; a dict as JSON), and an enum member's name is looked up
-    by the member's id (members live as long as their enum), not found by Strawberry's scan
-    of the enum's values (two Python property reads per value)."""
-    coerce = leaf.coerce_output_value
-    same = _same_class(leaf)
-    if same is not None:
-        return (lambda value: value if type(value) is same else coerce(value)), ("same", same)
-    if isinstance(leaf, GraphQLEnumType):
-        names: dict[int, Any] = {}
-
-        def name_of(value: Any) -> Any:
-            if not isinstance(value, Enum):
-                return coerce(value)
-            name = names.get(id(value))
-            if name is None:
-                name = names[id(value)] = coerce(value)
-            return name
-
-        return name_of, ("names", names)
-    return coerce, None
-
-
-def _same_class(leaf: GraphQLLeafType) -> type | None:
-    """The class whose values the leaf answers as themselves."""
-    serialize = getattr(leaf, "serialize", None)
-    if leaf is GraphQLString or leaf is GraphQLID or serialize is str:
-        return str
-    if serialize is _JSON_SERIALIZE:
-        return dict
-    return None
+    return complete, leaf
 
 
 def regular(value: Any) -> bool:
@@ -185,41 +145,38 @@ def _list(nullable: bool, item: Complete) -> Complete:
 
 
 def _object(nullable: bool, fields: list[Field]) -> Complete:
-    """The object's closure, made from source as dataclasses makes an `__init__`: one dict
-    display reading each attribute, where a loop over the fields cost a tuple unpacking and a
-    getattr per field. A leaf's value that is itself, or an enum member's known name, is
-    answered in place (most leaves of a read); other values call the leaf's closure."""
+    """The object's closure, made from source as dataclasses makes an `__init__`: each value
+    read into a local, then one dict display, where a loop over the fields cost a tuple
+    unpacking and a getattr per field. A leaf is answered in place where its output can
+    (schema/leaves.py: most leaves of a read); other values call their closure."""
     namespace: dict[str, Any] = {
         "_null": _null, "nullable": nullable, "Irregular": Irregular, "REGULAR": REGULAR,
         "regular": regular,
     }  # fmt: skip
-    entries = []
-    for n, (key, source, below, inline) in enumerate(fields):
+    reads, entries = [], []
+    for n, (key, source, below, leaf) in enumerate(fields):
         if source is None:  # __typename: `below` is the type's name
             entries.append(f"{key!r}: {below!r}")
             continue
         namespace[f"c{n}"] = below
         if callable(source):
             namespace[f"r{n}"] = source
-            read = f"r{n}(value)"
+            reads.append(f"    v{n} = r{n}(value)\n")
         elif _identifier(source):
-            read = f"value.{source}"
+            reads.append(f"    v{n} = value.{source}\n")
         else:
-            read = f"getattr(value, {source!r})"
-        if inline is None:
-            entries.append(f"{key!r}: c{n}({read})")
-        elif inline[0] == "same":
-            namespace[f"t{n}"] = inline[1]
-            entries.append(f"{key!r}: v{n} if type(v{n} := {read}) is t{n} else c{n}(v{n})")
-        else:  # an enum's names (never empty strings)
-            namespace[f"n{n}"] = inline[1]
-            entries.append(f"{key!r}: n{n}.get(id(v{n} := {read})) or c{n}(v{n})")
+            reads.append(f"    v{n} = getattr(value, {source!r})\n")
+        answer = (
+            f"c{n}(v{n})" if leaf is None else leaf.expression(f"v{n}", f"c{n}", str(n), namespace)
+        )
+        entries.append(f"{key!r}: {answer}")
     code = (
         "def complete(value):\n"
         "    if value is None:\n"
         "        return _null(nullable)\n"
         "    if type(value) not in REGULAR and not regular(value):\n"
         "        raise Irregular\n"
+        f"{''.join(reads)}"
         f"    return {{{', '.join(entries)}}}\n"
     )
     exec(code, namespace)  # keys are GraphQL names, attributes identifiers: nothing else
