@@ -48,7 +48,7 @@ OPERATIONS = [
     GQL_CREATE,
     GQL_CREATE_AS_PEER,
     Operation("GQL createOrderWithItems 5", "gql_create_items", FLOOR_STRAWBERRY.name),
-    Operation("GQL order items+events", "gql_order", FLOOR_STRAWBERRY.name),
+    GQL_ORDER := Operation("GQL order items+events", "gql_order", FLOOR_STRAWBERRY.name),
     Operation("GQL orders(entityId) 50", "gql_orders", FLOOR_STRAWBERRY.name),
     Operation("GQL entityOrders page 20 of 50", "gql_page", FLOOR_STRAWBERRY.name),
     Operation("GQL completeOrder", "gql_complete", FLOOR_STRAWBERRY.name),

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import Figures
-from bench.operations import GQL_CREATE, GQL_CREATE_AS_PEER, OPERATIONS, REST_CREATE
+from bench.operations import GQL_CREATE, GQL_CREATE_AS_PEER, GQL_ORDER, OPERATIONS, REST_CREATE
 
 SEEDED = "seeded"  # only the bench's own seed data (plus what earlier runs created)
 P99_TARGET_MS = 25.0
@@ -111,6 +111,17 @@ def _peer_target(results: Results, key: str, operation: str, least: float) -> Ta
     return Target(key, name, measured, row.peer_cpu_ratio >= least)
 
 
+def _read_target(results: Results) -> Target:
+    """A read of an order with its items and events at or below a create's CPU (issue 14):
+    the rounds paired, as for a floor."""
+    read, create = results.find(GQL_ORDER.name, 1), results.find(GQL_CREATE.name, 1)
+    name = f"{GQL_ORDER.name} CPU per request <= {GQL_CREATE.name}'s (1 worker)"
+    cpu = _ratios(read, create)[1] if read and create else None
+    if cpu is None:
+        return Target("read_cpu", name, "not measured", False)
+    return Target("read_cpu", name, f"{1 / cpu:.2f} x the create's", cpu >= 1.0)
+
+
 def targets(results: Results) -> list[Target]:
     """The issue's targets, read off the rows (reported, never asserted)."""
     found = [
@@ -118,6 +129,7 @@ def targets(results: Results) -> list[Target]:
         _ratio_target(results, "rest_ratio", REST_CREATE.name, 0.75),
         _peer_target(results, "graphql_peer", GQL_CREATE_AS_PEER.name, 0.65),
         _peer_target(results, "rest_peer", REST_CREATE.name, 0.65),
+        _read_target(results),
     ]
     ops = [r for r in results.rows if r.kind == "operation"]
     if ops:

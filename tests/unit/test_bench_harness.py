@@ -14,6 +14,7 @@ from bench.operations import (
     FLOOR_STRAWBERRY,
     GQL_CREATE,
     GQL_CREATE_AS_PEER,
+    GQL_ORDER,
     PEER_GQL,
     PEER_REST,
     REST_CREATE,
@@ -71,10 +72,12 @@ def test_targets_are_met_only_by_fast_enough_error_free_runs() -> None:
     assert good == {
         **dict.fromkeys(["graphql_ratio", "rest_ratio", "p99", "errors", "scaling"], True),
         **dict.fromkeys(["graphql_peer", "rest_peer"], False),  # no peer in this run
+        "read_cpu": False,  # no read in this run
     }
     bad = met(results(gql=500, rest=2000, p99_ms=40, errors=2))
     assert bad == {"graphql_ratio": False, "rest_ratio": False, "p99": False, "errors": False,
-                   "scaling": True, "graphql_peer": False, "rest_peer": False}  # fmt: skip
+                   "scaling": True, "graphql_peer": False, "rest_peer": False,
+                   "read_cpu": False}  # fmt: skip
 
 
 def test_the_peer_target_is_its_cpu_per_request_over_ordos() -> None:
@@ -175,3 +178,18 @@ def test_the_peer_cpu_ratio_pairs_each_round_with_the_peers_round() -> None:
     found.add_ratios()
     row = found.find(REST_CREATE.name, 1)
     assert row is not None and row.peer_cpu_ratio == 0.5
+
+
+def test_the_read_target_pairs_the_reads_rounds_with_the_creates() -> None:
+    found = Results(meta={})
+    found.rows += [
+        Row(GQL_CREATE.name, "operation", 1, 32, SEEDED, figures(6000, cpu_us=100.0),
+            rounds_rps=[1.0, 1.0, 1.0], rounds_cpu_us=[100.0, 200.0, 100.0]),
+        Row(GQL_ORDER.name, "operation", 1, 32, SEEDED, figures(6000, cpu_us=110.0),
+            rounds_rps=[1.0, 1.0, 1.0], rounds_cpu_us=[90.0, 190.0, 110.0]),
+    ]  # fmt: skip
+    (read,) = [target for target in targets(found) if target.key == "read_cpu"]
+    assert read.met and read.measured == "0.95 x the create's"
+    found.rows[1].rounds_cpu_us = [110.0, 210.0, 90.0]
+    (read,) = [target for target in targets(found) if target.key == "read_cpu"]
+    assert not read.met
