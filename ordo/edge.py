@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ordo import rest
 from ordo.graphql import OrdoGraphQL
-from ordo.limits import replay
+from ordo.limits import replay, whole_body
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
 
@@ -84,7 +84,7 @@ class Shortcut:
         await response(scope, receive, send)
 
     async def _graphql(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = await _body(receive)
+        body = await whole_body(receive)  # BodyLimit, outside, has bounded it
         if body is None:
             return  # the client went away before its body came
         answer = await self.graphql.prepared(scope, body)
@@ -92,15 +92,3 @@ class Shortcut:
             await self.app(scope, replay(body, receive), send)
             return
         await answer(scope, receive, send)
-
-
-async def _body(receive: Receive) -> bytes | None:
-    """The whole body (BodyLimit, outside, has bounded it)."""
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return None
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -29,21 +30,34 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         # Bodies here are small JSON: reading it whole, bounded, is simpler than streaming.
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await _too_large(scope, send)
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        await self.app(scope, replay(b"".join(chunks), receive), send)
+        try:
+            body = await whole_body(receive, self.max_bytes)
+        except TooLarge:
+            await _too_large(scope, send)
+            return
+        if body is not None:  # None: the client went away before its body came
+            await self.app(scope, replay(body, receive), send)
+
+
+class TooLarge(Exception):
+    """A body past its limit."""
+
+
+async def whole_body(receive: Receive, max_bytes: float = math.inf) -> bytes | None:
+    """The request's whole body; None if the client went away before it came."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > max_bytes:
+            raise TooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
 
 
 def replay(body: bytes, receive: Receive) -> Receive:

@@ -10,10 +10,13 @@ from ordo.limits import BodyLimit
 LIMIT = 1024
 
 
-async def _serve(headers: list[tuple[bytes, bytes]], chunks: list[bytes]) -> tuple[int, int]:
-    """Status answered, and bytes the app behind the limit read."""
+async def _serve(
+    headers: list[tuple[bytes, bytes]], chunks: list[bytes], *, complete: bool = True
+) -> tuple[int, int]:
+    """Status answered, and bytes the app behind the limit read. Not `complete`: the client
+    goes away after the chunks, its body unfinished."""
     messages = [
-        {"type": "http.request", "body": chunk, "more_body": n < len(chunks) - 1}
+        {"type": "http.request", "body": chunk, "more_body": n < len(chunks) - 1 or not complete}
         for n, chunk in enumerate(chunks)
     ]
     read = 0
@@ -58,3 +61,13 @@ async def test_a_small_length_beside_chunked_encoding_is_still_counted() -> None
     # Transfer-Encoding wins over Content-Length in HTTP/1.1: the length bounds nothing then.
     headers = [(b"content-length", b"10"), (b"transfer-encoding", b"chunked")]
     assert await _serve(headers, [b"x" * 600, b"x" * 600]) == (413, 0)
+
+
+async def test_a_chunked_body_within_the_limit_reaches_the_app_whole() -> None:
+    chunks = [b"x" * 300, b"x" * 300]
+    assert await _serve([(b"transfer-encoding", b"chunked")], chunks) == (200, 600)
+
+
+async def test_a_client_gone_before_its_chunked_body_ends_reaches_nothing() -> None:
+    chunks = [b"x" * 300]
+    assert await _serve([(b"transfer-encoding", b"chunked")], chunks, complete=False) == (0, 0)
