@@ -32,7 +32,7 @@ PROMO_ORDER_FIELDS = """
 fragment PromoOrderFields on Order {
   orderId status entityId version createdAt updatedAt
   promo { promoId userId }
-  events { id type at data }
+  events { id orderId version type at data }
 }
 """
 # What the orders-with-items tests read of an order.

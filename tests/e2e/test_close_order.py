@@ -131,6 +131,10 @@ async def test_events_returned_and_order_query_agree_at_every_step(
     assert read["events"][:2] == created["events"]
     for order in (created, closed):
         assert order["version"] == len(order["events"])
+        # Each event names its order and its place in the history: read whole (created),
+        # and extended from a kept order (read, after the close).
+        places = [(e["orderId"], e["version"]) for e in order["events"]]
+        assert places == [(created["orderId"], n) for n in range(1, order["version"] + 1)]
         assert order["createdAt"] == order["events"][0]["at"]
         assert order["updatedAt"] == order["events"][-1]["at"]
     assert closed["status"] == CLOSED[new_status]
