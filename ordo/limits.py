@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import ErrorCode
+from ordo.edge_errors import send_error
 from ordo.headers import header
 
 
@@ -76,23 +76,5 @@ def replay(body: bytes, receive: Receive) -> Receive:
 _MESSAGE = "the request body is over 1 MiB"
 
 
-def _too_large_body(path: str) -> bytes:
-    """In the error shape of the API the request was for: GraphQL clients read `errors`."""
-    code = ErrorCode.PAYLOAD_TOO_LARGE
-    if path.startswith("/graphql"):
-        extensions = {"code": code.name, "status": code.status}
-        return json.dumps({"errors": [{"message": _MESSAGE, "extensions": extensions}]}).encode()
-    return json.dumps({"error": {"code": code.name, "message": _MESSAGE}}).encode()
-
-
 async def _too_large(scope: Scope, send: Send) -> None:
-    code = ErrorCode.PAYLOAD_TOO_LARGE
-    body = _too_large_body(scope.get("path", ""))
-    await send(
-        {
-            "type": "http.response.start",
-            "status": code.status,
-            "headers": [(b"content-type", b"application/json")],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_error(scope, send, ErrorCode.PAYLOAD_TOO_LARGE, _MESSAGE)

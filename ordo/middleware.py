@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import re
 import secrets
 import time
@@ -14,6 +13,7 @@ from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import ErrorCode
+from ordo.edge_errors import send_error
 from ordo.headers import header
 from ordo.logs import request_line
 from resolvers.metrics import child
@@ -90,7 +90,8 @@ class RequestContext:
         finally:
             limits.end(limit)
             if limit.expired and not responded:
-                await _unavailable(send_with_id, "the request took longer than its time limit")
+                message = "the request took longer than its time limit"
+                await send_error(scope, send_with_id, ErrorCode.UNAVAILABLE, message)
             elapsed = time.perf_counter() - started
             child(HTTP_REQUESTS, route, str(status)).inc()
             child(HTTP_SECONDS, route).observe(elapsed)
@@ -151,16 +152,3 @@ class _Limits:
             if not limit.expired:
                 limit.expire()
         self.timer = self.loop.call_later(self.tick, self._check) if self.pending else None
-
-
-async def _unavailable(send: Send, message: str) -> None:
-    code = ErrorCode.UNAVAILABLE
-    body = json.dumps({"error": {"code": code.name, "message": message}}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": code.status,
-            "headers": [(b"content-type", b"application/json")],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

@@ -4,6 +4,7 @@ uncancelled; a cancellation from elsewhere (a shutdown) is not mistaken for it."
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -81,3 +82,25 @@ async def test_only_requests_past_their_limit_are_cut_and_not_before_it() -> Non
     assert context.limits is not None
     await asyncio.sleep(limit)  # a tick later, with nothing in flight, the timer is gone
     assert context.limits.timer is None
+
+
+@pytest.mark.parametrize(
+    ("path", "shape"),
+    [
+        ("/graphql", {"errors": [{"message": "the request took longer than its time limit",
+                                  "extensions": {"code": "UNAVAILABLE", "status": 503}}]}),
+        ("/orders", {"error": {"code": "UNAVAILABLE",
+                               "message": "the request took longer than its time limit"}}),
+    ],
+)  # fmt: skip
+async def test_the_503_is_in_the_error_shape_of_the_api_asked(
+    path: str, shape: dict[str, Any]
+) -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    limited = RequestContext(_stuck, timeout=0.05)
+    await asyncio.wait_for(limited({**SCOPE, "path": path}, _receive, send), 10)
+    assert sent[0]["status"] == 503 and json.loads(sent[1]["body"]) == shape
