@@ -211,8 +211,9 @@ class _Compiler:
                 key, node, definition, parent, shape, True, attribute, sync=sync, plain=plain(shape)
             )
         call = self.calls(definition)
-        sync = shape.sync and call is not None and _plain_resolver(definition)
-        reader = call.reader if call is not None and _plain_resolver(definition) else None
+        answers_at_once = call is not None and _plain_resolver(definition)
+        sync = shape.sync and answers_at_once
+        reader = call.reader if call is not None and answers_at_once else None
         variables = _variable_arguments(definition, node)
         return Step(
             *(key, node, definition, parent, shape, False),
