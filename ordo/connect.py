@@ -15,6 +15,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
 from ordo.settings import Settings
+from resolvers.cursor_keys import CursorKeys
 from resolvers.folded import FoldedOrders
 from resolvers.store import ClusterStore, Durability, EmbeddedStore, SingleStore, Store
 
@@ -106,6 +107,7 @@ def connect(settings: Settings) -> Store:
     """The backend the URL names (none: the embedded store)."""
     store = _backend(settings)
     store.folded = FoldedOrders(settings.folded_orders)
+    store.cursor_keys = CursorKeys(settings.cursor_keys)
     return store
 
 

@@ -47,6 +47,8 @@ class Settings:
     max_subscriptions: int = 100  # per WebSocket connection
     max_sockets: int = 10_000  # WebSocket connections per worker
     subscription_buffer: int = 1000  # events a subscriber may lag before it is disconnected
+    # Secrets cursors are sealed with: the first seals, all open (resolvers/cursor_keys.py).
+    cursor_keys: tuple[str, ...] = ()  # none: one kept in the store
 
     @property
     def embedded(self) -> bool:
@@ -95,7 +97,16 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_subscriptions=int(_positive(env, "ORDO_MAX_SUBSCRIPTIONS", 100)),
         max_sockets=int(_positive(env, "ORDO_MAX_WEBSOCKETS", 10_000)),
         subscription_buffer=int(_positive(env, "ORDO_SUBSCRIPTION_BUFFER", 1000)),
+        cursor_keys=_cursor_keys(env.get("ORDO_CURSOR_KEY", "")),
     )
+
+
+def _cursor_keys(value: str) -> tuple[str, ...]:
+    keys = tuple(key.strip() for key in value.split(",") if key.strip())
+    # As ORDO_JWT_SECRET: a key shorter than the 256 bits it is stretched to is guessable.
+    if any(len(key.encode()) < 32 for key in keys):
+        raise ValueError("each key of ORDO_CURSOR_KEY must be at least 32 bytes")
+    return keys
 
 
 def _positive(env: dict[str, str], name: str, default: float) -> float:

@@ -1,27 +1,29 @@
 """Cursors of entityOrderEvents: where in the change feed a subscription stands (SPEC §10).
 
 A cursor holds the position reached in each partition it has seen, and the time its
-subscription began: a partition it has not seen is read from that time on. Opaque to clients
-(base64url of JSON), checked when read back: a cursor that is not one of these is
-INVALID_INPUT naming `after`; one older than the feed's retention is CURSOR_EXPIRED.
+subscription began: a partition it has not seen is read from that time on. Its positions are
+those of every entry read, other owners' included, so it is sealed (resolvers/sealing.py: JSON
+`{"v", "t", "p"}` bound to the entity) and checked when read back: a cursor that does not open
+(altered, forged, of another entity or key, too long) or is out of shape is INVALID_CURSOR
+naming `after`; one older than the feed's retention is CURSOR_EXPIRED.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass, field
 
 import orjson
 
 from domain.errors import ErrorCode, OrdoError
-from domain.validation import invalid
 from resolvers.feed import START, STREAM_ID, id_order
 from resolvers.keys import PARTITIONS
+from resolvers.sealing import Sealer, binding, json_object, max_text
 
 VERSION = 1
 FIELD = ("after",)
-MAX_LENGTH = 64 * 1024
+MAX_PAYLOAD = 32 * 1024  # about a thousand partitions: an entity's homes are a few
+MAX_LENGTH = max_text(MAX_PAYLOAD)
+_FIELDS = frozenset("vtp")
 
 
 @dataclass
@@ -40,16 +42,16 @@ class FeedCursor:
         return min([self.since, *kept])
 
 
-def encode(cursor: FeedCursor) -> str:
-    payload = {"v": VERSION, "e": cursor.entity_id, "t": cursor.since, "p": cursor.positions}
+def encode(sealer: Sealer, cursor: FeedCursor) -> str:
+    payload = {"v": VERSION, "t": cursor.since, "p": cursor.positions}
     raw = orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    return sealer.seal(_bound_to(cursor.entity_id), raw)
 
 
-def decode(text: object, entity_id: str, now_millis: int, retention_seconds: float) -> FeedCursor:
-    cursor = _parsed(text)
-    if cursor.entity_id != entity_id:
-        raise invalid(FIELD, "after is a cursor of another entity")
+def decode(
+    sealer: Sealer, text: object, entity_id: str, now_millis: int, retention_seconds: float
+) -> FeedCursor:
+    cursor = _parsed(entity_id, sealer.open(_bound_to(entity_id), text, MAX_LENGTH))
     if cursor.oldest_millis() < now_millis - retention_seconds * 1000:
         raise OrdoError(
             ErrorCode.CURSOR_EXPIRED,
@@ -59,17 +61,16 @@ def decode(text: object, entity_id: str, now_millis: int, retention_seconds: flo
     return cursor
 
 
-def _parsed(text: object) -> FeedCursor:
-    if not isinstance(text, str) or not 0 < len(text) <= MAX_LENGTH:
+def _bound_to(entity_id: str) -> bytes:
+    return binding("entityOrderEvents", entity_id)
+
+
+def _parsed(entity_id: str, opened: bytes | None) -> FeedCursor:
+    payload = json_object(opened, _FIELDS)
+    if payload is None or payload["v"] != VERSION:
         raise _malformed()
-    try:
-        payload = orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-        if not isinstance(payload, dict) or payload.get("v") != VERSION:
-            raise _malformed()
-        entity, since, positions = payload["e"], payload["t"], payload["p"]
-    except (binascii.Error, ValueError, KeyError, orjson.JSONDecodeError):
-        raise _malformed() from None
-    if not (isinstance(entity, str) and _whole(since) and isinstance(positions, dict)):
+    since, positions = payload["t"], payload["p"]
+    if not (_whole(since) and isinstance(positions, dict)):
         raise _malformed()
     parsed: dict[int, str] = {}
     for key, value in positions.items():
@@ -78,7 +79,7 @@ def _parsed(text: object) -> FeedCursor:
         if not STREAM_ID.fullmatch(value):
             raise _malformed()
         parsed[int(key)] = value
-    return FeedCursor(entity, since, parsed)
+    return FeedCursor(entity_id, since, parsed)
 
 
 def _whole(value: object) -> bool:
@@ -86,4 +87,6 @@ def _whole(value: object) -> bool:
 
 
 def _malformed() -> OrdoError:
-    return invalid(FIELD, "after is not a cursor this subscription gave")
+    return OrdoError(
+        ErrorCode.INVALID_CURSOR, "after is not a cursor this subscription gave", field=FIELD
+    )

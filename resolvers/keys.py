@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from resolvers.layouts import (
+    CursorSecretKeys,
     DocumentKeys,
     EntityHomesKeys,
     EntityIndexKeys,
@@ -254,6 +255,11 @@ def user_keys(user_id: str) -> UserKeys:
 
 def registry_keys() -> RegistryKeys:
     return RegistryKeys(promo_registry_key())
+
+
+def cursor_secret_keys() -> CursorSecretKeys:
+    """One key for the whole store: every worker and instance reads the same secret."""
+    return CursorSecretKeys(_key("cursors", "secret"))
 
 
 def document_keys() -> DocumentKeys:

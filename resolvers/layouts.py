@@ -193,6 +193,12 @@ class DocumentKeys(NamedTuple):
     uses_key: str  # sorted set: SHA-256 by last use (µs), the bound drops the oldest
 
 
+class CursorSecretKeys(NamedTuple):
+    """share_cursor_secret: the secret cursors are sealed with when none is configured."""
+
+    secret_key: str
+
+
 class RegistryKeys(NamedTuple):
     """register_promo."""
 
@@ -223,6 +229,7 @@ LAYOUTS: dict[str, type[tuple[str, ...]]] = {
     "register_promo": RegistryKeys,
     "release_idempotency_key": IdempotencyKeys,
     "restore_order": ListedOrderPromoKeys,
+    "share_cursor_secret": CursorSecretKeys,
     "unindex_order": EntityIndexKeys,
     "update_order": ListedOrderKeys,
     "update_promo": PromoCounterKeys,

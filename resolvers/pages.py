@@ -68,8 +68,11 @@ async def list_page(
     check_id(entity_id, ["entityId"])
     if first is None or isinstance(first, bool) or not 1 <= first <= MAX_FIRST:
         raise invalid(["first"], f"first must be a whole number from 1 to {MAX_FIRST}")
+    sealer = await store.cursor_keys.sealer(store)
     snapshot, position = (
-        cursors.decode(after, entity_id, include_declined) if after is not None else (None, None)
+        cursors.decode(sealer, after, entity_id, include_declined)
+        if after is not None
+        else (None, None)
     )
     parts = await _parts(store, entity_id, first + 1, snapshot, position, include_declined)
     if snapshot is None:
@@ -82,8 +85,10 @@ async def list_page(
     edges = []
     for (p, _), order in zip(shown, read, strict=True):
         if order is not None and (keep is None or keep(order)):
-            edges.append(Edge(cursors.encode(snapshot, p), order))
-    end = cursors.encode(snapshot, shown[-1][0]) if shown else None
+            edges.append(Edge(cursors.encode(sealer, snapshot, p), order))
+    # Sealed on its own, as every cursor: equal to the last edge's, it would tell whether the
+    # last order read was one the caller may see.
+    end = cursors.encode(sealer, snapshot, shown[-1][0]) if shown else None
     return Page(edges, len(ranked) > first, snapshot.total, end)
 
 

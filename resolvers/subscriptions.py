@@ -25,6 +25,7 @@ from resolvers.keys import Home, entity_homes_key, events_key, partition_of
 from resolvers.live import Hub
 from resolvers.orders import get_order, locate
 from resolvers.replies import order_from_entries
+from resolvers.sealing import Sealer
 from resolvers.store import Store
 
 FOLLOWING_WAIT = 10.0  # s a subscription waits for a starting process to follow the feed
@@ -85,14 +86,16 @@ async def entity_order_events(
     subscriber = hub.of_entity(entity_id)
     try:
         await _following(hub)
+        sealer = await store.cursor_keys.sealer(store)
         seconds, micros = await store.read("TIME")
         now = int(seconds) * 1000 + int(micros) // 1000
         partitions = await _partitions(store, entity_id)
         if after is None:
             cursor = FeedCursor(entity_id, now, await last_ids(store, partitions))
         else:
-            cursor = feed_cursors.decode(after, entity_id, now, retention_seconds)
-            async for sent in _replay(store, cursor, partitions | set(cursor.positions), caller):
+            cursor = feed_cursors.decode(sealer, after, entity_id, now, retention_seconds)
+            seen = partitions | set(cursor.positions)
+            async for sent in _replay(store, sealer, cursor, seen, caller):
                 yield sent
         async for entry in subscriber.entries():
             known = cursor.positions.get(entry.partition)
@@ -100,7 +103,7 @@ async def entity_order_events(
                 continue  # sent by the replay
             cursor.positions[entry.partition] = entry.feed_id
             if _shown(entry, entity_id, caller):
-                yield await _entity_sent(store, cursor, entry)
+                yield await _entity_sent(store, sealer, cursor, entry)
     finally:
         subscriber.close()
 
@@ -121,7 +124,7 @@ async def _partitions(store: Store, entity_id: str) -> set[int]:
 
 
 async def _replay(
-    store: Store, cursor: FeedCursor, partitions: set[int], caller: Caller
+    store: Store, sealer: Sealer, cursor: FeedCursor, partitions: set[int], caller: Caller
 ) -> AsyncIterator[EntitySent]:
     waiting = {p: cursor.start(p) for p in partitions}
     while waiting:
@@ -131,7 +134,7 @@ async def _replay(
             cursor.positions[entry.partition] = entry.feed_id
             read.add(entry.partition)
             if _shown(entry, cursor.entity_id, caller):
-                yield await _entity_sent(store, cursor, entry)
+                yield await _entity_sent(store, sealer, cursor, entry)
         waiting = {p: cursor.positions[p] for p in read}
 
 
@@ -140,10 +143,12 @@ def _shown(entry: FeedEntry, entity_id: str, caller: Caller) -> bool:
     return entry.entity_id == entity_id and access.may_see(caller, entry.owner_id or None)
 
 
-async def _entity_sent(store: Store, cursor: FeedCursor, entry: FeedEntry) -> EntitySent:
+async def _entity_sent(
+    store: Store, sealer: Sealer, cursor: FeedCursor, entry: FeedEntry
+) -> EntitySent:
     home = await locate(store, entry.order_id)
     entries = await store.read("XRANGE", events_key(home, entry.order_id), "-", entry.event.id)
     order = order_from_entries(entry.order_id, entries)
     assert order is not None  # the entry's event is in the stream: the feed has no other
     sent = Sent(entry.order_id, entry.version, entry.event)
-    return EntitySent(feed_cursors.encode(cursor), sent, order)
+    return EntitySent(feed_cursors.encode(sealer, cursor), sent, order)

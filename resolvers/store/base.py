@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any, ClassVar
 
+from resolvers.cursor_keys import CursorKeys
 from resolvers.folded import FoldedOrders
 from resolvers.scripts import register_all
 from resolvers.store.durability import NO_WAIT, Durability
@@ -39,6 +40,8 @@ class Store(ABC):
         self.known_users: set[str] = set()
         # Orders folded by this process, checked against their streams at each read.
         self.folded = FoldedOrders()
+        # What this process seals cursors with (ordo/connect.py gives the configured keys).
+        self.cursor_keys = CursorKeys()
 
     def _evalsha(self, script: str, keys: Sequence[str], args: Sequence[str | int]) -> Command:
         # Plain EVALSHA: a registered Script in a pipeline makes redis-py send SCRIPT EXISTS

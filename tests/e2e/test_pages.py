@@ -68,8 +68,12 @@ async def test_pages_list_the_entity_in_the_order_of_orders(api: Api) -> None:
     assert {p["totalCount"] for p in pages} == {7}
     info = pages[0]["pageInfo"]
     assert info["startCursor"] == pages[0]["edges"][0]["cursor"]
-    assert info["endCursor"] == pages[0]["edges"][-1]["cursor"]
     assert info["hasPreviousPage"] is False
+    # endCursor: sealed on its own (another string), it goes on where the last edge's does.
+    assert info["endCursor"] != pages[0]["edges"][-1]["cursor"]
+    from_edge = await _page(api, entity_id, 3, pages[0]["edges"][-1]["cursor"])
+    following = [e["node"]["orderId"] for e in from_edge["data"]["entityOrders"]["edges"]]
+    assert following == ids[3:6]
     default = await api.graphql(DEFAULT_PAGE, {"e": entity_id})
     assert len(default["data"]["entityOrders"]["edges"]) == 7  # first: 20
 
@@ -109,7 +113,7 @@ async def test_first_outside_1_to_100_is_a_400_naming_first(api: Api, first: Any
     assert "first" in body["errors"][0]["message"]
 
 
-async def test_a_malformed_or_foreign_cursor_is_a_400_naming_after(api: Api) -> None:
+async def test_a_malformed_or_foreign_cursor_is_an_invalid_cursor_naming_after(api: Api) -> None:
     entity_id = unique("e")
     for day in (1, 2):
         await _make(api, entity_id, f"2026-01-{day:02d}")
@@ -122,7 +126,7 @@ async def test_a_malformed_or_foreign_cursor_is_a_400_naming_after(api: Api) -> 
         (entity_id, cursor, True),
     ]:
         body = await _page(api, entity, 1, after, includeDeclined=declined)
-        assert top_level_error(body, "entityOrders") == ("INVALID_INPUT", 400), body
+        assert top_level_error(body, "entityOrders") == ("INVALID_CURSOR", 400), body
         assert "after" in body["errors"][0]["message"]
 
 

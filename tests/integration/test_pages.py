@@ -153,7 +153,7 @@ async def test_first_outside_1_to_100_is_invalid_input(store: Store, first: int 
     assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID_INPUT, ("first",))
 
 
-async def test_a_cursor_of_another_listing_or_malformed_is_invalid_input(store: Store) -> None:
+async def test_a_cursor_of_another_listing_or_malformed_is_an_invalid_cursor(store: Store) -> None:
     entity_id = unique("e")
     for _ in range(2):
         await _make(store, entity_id, "2026-01-01")
@@ -167,7 +167,7 @@ async def test_a_cursor_of_another_listing_or_malformed_is_invalid_input(store: 
     ]:
         with pytest.raises(OrdoError) as refused:
             await pages.list_page(store, entity, 1, after, declined)
-        assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID_INPUT, ("after",))
+        assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID_CURSOR, ("after",))
     assert (await pages.list_page(store, entity_id, 1, cursor)).edges
 
 

@@ -35,6 +35,7 @@ SPEC_STATUS = {
     "PERSISTED_QUERY_NOT_ALLOWED": 400,
     "PERSISTED_QUERY_HASH_MISMATCH": 400,
     "CURSOR_EXPIRED": 410,
+    "INVALID_CURSOR": 400,
     "UNAVAILABLE": 503,
 }
 # Added beyond the GraphQL enum for the REST edge: body over 1 MiB (§7), not JSON (§6).
