@@ -13,8 +13,16 @@ from typing import Any
 
 import httpx
 
+from domain.errors import OrdoError
 from ordo.media import GRAPHQL_RESPONSE
+from resolvers import cursors
+from resolvers.sealing import Sealer
 from tests.support import ADMIN_TOKEN, unique
+
+# Both apps seal cursors with this (ORDO_CURSOR_KEY), so their cursors open here to compare.
+CURSOR_KEY = "replay-cursor-key-of-at-least-32-bytes"
+_SEALER = Sealer([CURSOR_KEY])
+Listing = tuple[str, bool] | None  # an entityOrders request's entity and includeDeclined
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class Replay:
     http: httpx.AsyncClient
     suffix: str = field(default_factory=lambda: unique("app"))
     answers: list[tuple[int, Any, str]] = field(default_factory=list)
+    listings: list[Listing] = field(default_factory=list)  # what each answer's cursors page
 
     async def send(self, *asks: Ask) -> None:
         for ask in asks:
@@ -56,11 +65,15 @@ class Replay:
                 json_body = media.startswith(("application/json", GRAPHQL_RESPONSE))
                 body = response.json() if json_body else response.text
                 self.answers.append((response.status_code, body, media))
+                self.listings.append(_listing(self._variables(ask)))
 
-    async def _request(self, ask: Ask) -> httpx.Response:
+    def _variables(self, ask: Ask) -> Any:
         # The same suffix on every id keeps the apps' ids in the same order (listings tie on it).
         text = re.sub(r"<(\w+)>", rf"\1-{self.suffix}", json.dumps(ask.variables or {}))
-        payload = {"query": ask.document, "variables": json.loads(text)}
+        return json.loads(text)
+
+    async def _request(self, ask: Ask) -> httpx.Response:
+        payload = {"query": ask.document, "variables": self._variables(ask)}
         if ask.operation is not None:
             payload["operationName"] = ask.operation
         if ask.persisted:
@@ -77,7 +90,11 @@ class Replay:
         return await self.http.post("/graphql", json=payload, headers=headers)
 
     def named(self) -> Any:
-        opened = _opened(self.answers)  # ids inside global ids and cursors, named below too
+        # Ids inside global ids and cursors, named below too.
+        opened = [
+            _opened(answer, listing=listing)
+            for answer, listing in zip(self.answers, self.listings, strict=True)
+        ]
         text = re.sub(rf"(\w+)-{self.suffix}", r"<\1>", json.dumps(opened))
         made: dict[str, str] = {}
         return [[status, media, _unstamped(body, made)] for status, body, media in json.loads(text)]
@@ -86,23 +103,43 @@ class Replay:
 CURSOR_KEYS = {"cursor", "startCursor", "endCursor"}
 
 
-def _opened(value: Any, key: str = "") -> Any:
-    """Global ids and cursors decoded (a cursor without its time), so their ids compare."""
+def _listing(variables: Any) -> Listing:
+    entity = variables.get("e") if isinstance(variables, dict) else None
+    return (entity, bool(variables.get("inc"))) if isinstance(entity, str) else None
+
+
+def _opened(value: Any, key: str = "", listing: Listing = None) -> Any:
+    """Global ids and cursors opened (a cursor without its time), so their ids compare."""
     if isinstance(value, list | tuple):
-        return [_opened(entry) for entry in value]
+        return [_opened(entry, listing=listing) for entry in value]
     if isinstance(value, dict):
-        return {name: _opened(entry, name) for name, entry in value.items()}
+        return {name: _opened(entry, name, listing) for name, entry in value.items()}
     if not isinstance(value, str) or key not in {"id", *CURSOR_KEYS}:
         return value
+    if key in CURSOR_KEYS:
+        return _position(value, listing)
     try:
         text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
     except (binascii.Error, UnicodeError, ValueError):
         return value
-    if key == "id":
-        return f"<global {text}>" if text.startswith("Order:") else value
-    cursor = json.loads(text)
-    cursor.pop("t")
-    return cursor
+    return f"<global {text}>" if text.startswith("Order:") else value
+
+
+def _position(cursor: str, listing: Listing) -> Any:
+    """A sealed cursor's snapshot and position, as the server reads it (each seal differs)."""
+    if listing is None:
+        return cursor
+    try:
+        snapshot, position = cursors.decode(_SEALER, cursor, *listing)
+    except OrdoError:
+        return cursor
+    return {
+        "e": snapshot.entity_id,
+        "d": snapshot.include_declined,
+        "w": snapshot.watermarks,
+        "n": snapshot.total,
+        "k": [position.place, position.order_id],
+    }
 
 
 def _unstamped(value: Any, made: dict[str, str]) -> Any:

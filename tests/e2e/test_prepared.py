@@ -28,7 +28,7 @@ from schema.types import OrderEvent
 from tests import tokens
 from tests.e2e import helpers
 from tests.e2e.prepared_corpus import CASES, CUSTOMER_CASES, TWO_CLOSES, created
-from tests.e2e.replay import Ask, Replay, both
+from tests.e2e.replay import CURSOR_KEY, Ask, Replay, both
 from tests.support import ADMIN_TOKEN, RedisServer, unique
 
 # --- the two apps ---------------------------------------------------------------------------
@@ -37,7 +37,7 @@ from tests.support import ADMIN_TOKEN, RedisServer, unique
 @pytest.fixture
 def settings(backend: str, redis_server: RedisServer) -> Settings:
     url = {"ORDO_REDIS_URL": redis_server.url} if backend == "redis" else {}
-    return load_settings({"ORDO_ADMIN_TOKEN": ADMIN_TOKEN, **url})
+    return load_settings({"ORDO_ADMIN_TOKEN": ADMIN_TOKEN, "ORDO_CURSOR_KEY": CURSOR_KEY, **url})
 
 
 async def _replay(app: Starlette) -> AsyncIterator[Replay]:
