@@ -45,6 +45,7 @@ from schema.prepared import PreparedSchema
 _POST_OPERATIONS = OperationType.from_http("POST")
 _NO_PAYLOAD = cast(UnsetType, UNSET)  # connection_ack without a payload
 _STREAMING = ("multipart/mixed", "text/event-stream")
+_CALLER = "ordo.caller"  # the scope's key for a caller the edge has identified
 
 log = structlog.get_logger("ordo.graphql")
 
@@ -134,6 +135,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
                 # A prepared document's POST never gets here: ordo/edge.py answered it, or
                 # declined it (asking `prepared` again would parse the body twice).
                 media = _acceptable(request)
+                if _asks(request) and (refused := await self._unidentified(request.scope)):
+                    return refused
             return await super().run(request, context, root_value)
         except DocumentRefused as refused:
             body = self.encode_json(refused.body())
@@ -211,6 +214,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
         schema = self.schema
         if scope["method"] != "POST" or not isinstance(schema, PreparedSchema):
             return None
+        if refused := await self._unidentified(scope):
+            return refused
         accept = header(scope, b"accept")
         media = negotiate(accept)
         if (
@@ -268,8 +273,28 @@ class OrdoGraphQL(GraphQL[Context, None]):
 
     async def _http_context(self, scope: Scope) -> Context:
         """A request's context: the store and its caller (no sub-response: create_response)."""
-        caller = await self.authenticator.caller(header(scope, b"authorization"))
+        caller = scope.get(_CALLER) or await self.authenticator.caller(
+            header(scope, b"authorization")
+        )
         return Context(store=self.store, caller=caller)
+
+    async def _unidentified(self, scope: Scope) -> Response | None:
+        """With identity on (SPEC §9), a request without a valid token is refused 401 before
+        its document is read: an anonymous client costs a header check, not a parse. The
+        caller found is kept for the request's context."""
+        if not self.authenticator.verifying:
+            return None
+        authorization = header(scope, b"authorization")
+        caller = await self.authenticator.caller(authorization)
+        if not isinstance(caller, OrdoError):
+            scope[_CALLER] = caller
+            return None
+        error = {"code": caller.code.name, "status": caller.status}
+        body = self.encode_json({"errors": [{"message": caller.message, "extensions": error}]})
+        given = (authorization or "").lower().startswith("bearer ")
+        challenge = 'Bearer error="invalid_token"' if given else "Bearer"
+        media = negotiate(header(scope, b"accept")) or JSON
+        return Response(body, 401, {"www-authenticate": challenge}, media_type=media)
 
     def encode_json(self, data: object) -> bytes:
         # The same compact JSON as Strawberry's json.dumps, in UTF-8 instead of \u escapes.
@@ -350,6 +375,13 @@ def _never_ran(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -
         return False
     errors: list[dict[str, object]] = list(response_data.get("errors") or [])  # type: ignore[arg-type]
     return bool(errors) and all(not error.get("path") for error in errors)
+
+
+def _asks(request: Request) -> bool:
+    """Whether a request asks for an operation: a GET with neither `query` nor `extensions`
+    asks for GraphiQL's page (which a browser loads without a token) or is refused 400."""
+    params = request.query_params
+    return request.method != "GET" or "query" in params or "extensions" in params
 
 
 def _acceptable(request: Request) -> str:
