@@ -22,7 +22,7 @@ from starlette.schemas import SchemaGenerator
 
 from domain.errors import ErrorCode, OrdoError, Unavailable
 from ordo import rest
-from ordo.auth import Authenticator
+from ordo.auth import Authenticator, challenge
 from ordo.connect import connect
 from ordo.edge import OrdoApp
 from ordo.graphiql import asset_routes
@@ -52,7 +52,10 @@ GC_THRESHOLDS = (20_000, 20, 20)
 
 async def _ordo_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, OrdoError)
-    return rest.error_response(error.code, error.message)
+    response = rest.error_response(error.code, error.message)
+    if error.code is ErrorCode.UNAUTHENTICATED:  # RFC 6750 §3: how to authenticate
+        response.headers["www-authenticate"] = challenge(request.headers.get("authorization"))
+    return response
 
 
 async def _unavailable(request: Request, error: Exception) -> Response:
