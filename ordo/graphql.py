@@ -22,6 +22,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -141,8 +142,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
         except HTTPException as refused:
             # Strawberry answers a request it refuses in plain text; clients read GraphQL.
             body = self.encode_json({"errors": [{"message": refused.reason}]})
-            allow = {"allow": "GET, POST"} if refused.status_code == 405 else None
-            return Response(body, refused.status_code, allow, media_type=media)
+            status, allow = _refusal(refused)
+            return Response(body, status, allow, media_type=media)
 
     async def _socket(
         self, request: WebSocket, context: Context, root_value: None
@@ -350,6 +351,16 @@ def _never_ran(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -
         return False
     errors: list[dict[str, object]] = list(response_data.get("errors") or [])  # type: ignore[arg-type]
     return bool(errors) and all(not error.get("path") for error in errors)
+
+
+def _refusal(refused: HTTPException) -> tuple[int, dict[str, str] | None]:
+    """The status and headers of a request Strawberry refused. A mutation sent by GET is 405
+    (GraphQL over HTTP; Strawberry says 400): only POST runs it."""
+    if isinstance(refused.__cause__, InvalidOperationTypeError):
+        return 405, {"allow": "POST"}
+    if refused.status_code == 405:
+        return 405, {"allow": "GET, POST"}
+    return refused.status_code, None
 
 
 def _acceptable(request: Request) -> str:
