@@ -40,6 +40,7 @@ class ErrorCode(enum.Enum):
     METHOD_NOT_ALLOWED = 405
     PAYLOAD_TOO_LARGE = 413
     UNSUPPORTED_MEDIA_TYPE = 415
+    HEADERS_TOO_LARGE = 431
     UNAVAILABLE = 503
 
     # Several codes share a status, so enum aliasing must not merge them.
@@ -84,6 +85,7 @@ _MESSAGES = {
     ErrorCode.METHOD_NOT_ALLOWED: "the path does not take this method",
     ErrorCode.PAYLOAD_TOO_LARGE: "the request body is over 1 MiB",
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: "only application/json is supported",
+    ErrorCode.HEADERS_TOO_LARGE: "the request's head is over 16 KiB",
     ErrorCode.UNAVAILABLE: "the store is unavailable",
 }
 
