@@ -18,7 +18,7 @@ from ordo.commands.reindex import reindex
 from ordo.commands.verify import verify
 from ordo.logs import configure_logging
 from ordo.manifest import ManifestError, load_manifest
-from ordo.protocol import CorkedHttpToolsProtocol
+from ordo.protocol import OrdoHttpProtocol
 
 app = typer.Typer(
     help="ordo: an order service with atomic promo codes.",
@@ -77,7 +77,7 @@ def serve(
         workers=workers,
         log_level="info",
         timeout_graceful_shutdown=10,
-        http=CorkedHttpToolsProtocol,  # one write per response (ordo/protocol.py)
+        http=OrdoHttpProtocol,  # one write per response, a bounded head (ordo/protocol.py)
         # ordo reads neither the client's address nor the scheme: rewriting them from
         # X-Forwarded-* was a layer around every request for nothing (docs/decisions.md).
         proxy_headers=False,

@@ -22,13 +22,14 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from domain.errors import ErrorCode, OrdoError
-from ordo.auth import Authenticator
+from ordo.auth import Authenticator, challenge
 from ordo.graphiql import graphiql_page
 from ordo.headers import header, media_type
 from ordo.media import GRAPHQL_RESPONSE, JSON, negotiate
@@ -144,8 +145,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
         except HTTPException as refused:
             # Strawberry answers a request it refuses in plain text; clients read GraphQL.
             body = self.encode_json({"errors": [{"message": refused.reason}]})
-            allow = {"allow": "GET, POST"} if refused.status_code == 405 else None
-            return Response(body, refused.status_code, allow, media_type=media)
+            status, allow = _refusal(refused)
+            return Response(body, status, allow, media_type=media)
 
     async def _socket(
         self, request: WebSocket, context: Context, root_value: None
@@ -291,10 +292,9 @@ class OrdoGraphQL(GraphQL[Context, None]):
             return None
         error = {"code": caller.code.name, "status": caller.status}
         body = self.encode_json({"errors": [{"message": caller.message, "extensions": error}]})
-        given = (authorization or "").lower().startswith("bearer ")
-        challenge = 'Bearer error="invalid_token"' if given else "Bearer"
         media = negotiate(header(scope, b"accept")) or JSON
-        return Response(body, 401, {"www-authenticate": challenge}, media_type=media)
+        headers = {"www-authenticate": challenge(authorization)}
+        return Response(body, 401, headers, media_type=media)
 
     def encode_json(self, data: object) -> bytes:
         # The same compact JSON as Strawberry's json.dumps, in UTF-8 instead of \u escapes.
@@ -382,6 +382,16 @@ def _asks(request: Request) -> bool:
     asks for GraphiQL's page (which a browser loads without a token) or is refused 400."""
     params = request.query_params
     return request.method != "GET" or "query" in params or "extensions" in params
+
+
+def _refusal(refused: HTTPException) -> tuple[int, dict[str, str] | None]:
+    """The status and headers of a request Strawberry refused. A mutation sent by GET is 405
+    (GraphQL over HTTP; Strawberry says 400): only POST runs it."""
+    if isinstance(refused.__cause__, InvalidOperationTypeError):
+        return 405, {"allow": "POST"}
+    if refused.status_code == 405:
+        return 405, {"allow": "GET, POST"}
+    return refused.status_code, None
 
 
 def _acceptable(request: Request) -> str:
