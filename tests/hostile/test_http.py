@@ -244,10 +244,18 @@ async def test_a_time_claim_that_is_not_a_number_is_401_and_changes_nothing(
         closed = await guarded_api.http.post(
             f"/orders/{order_id}", json={"new status": "success"}, headers=bearer(token)
         )
-        body = await guarded_api.graphql(CREATE_ORDER, {"input": {}}, headers=bearer(token))
+        graphql = await guarded_api.http.post(
+            "/graphql",
+            json={"query": CREATE_ORDER, "variables": {"input": {}}},
+            headers=bearer(token),
+        )
     assert_401(created, 'Bearer error="invalid_token"')
     assert_401(closed, 'Bearer error="invalid_token"')
-    assert refused(body["data"]["createOrder"])[:2] == ("UNAUTHENTICATED", 401)
+    # GraphQL refuses it at the edge too, before the document, in its own error shape.
+    assert graphql.status_code == 401
+    assert graphql.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+    [error] = graphql.json()["errors"]
+    assert error["extensions"] == {"code": "UNAUTHENTICATED", "status": 401}
     read_back = await guarded_api.http.get(f"/orders/{order_id}", headers=bearer(SERVICE))
     assert read_back.json() == {"status": "in progress"}
 
