@@ -60,7 +60,11 @@ def serve(
     if not os.environ.get("ORDO_ADMIN_TOKEN"):
         # Made here, once, so every worker accepts the same token.
         os.environ["ORDO_ADMIN_TOKEN"] = secrets.token_urlsafe(24)
-        typer.echo(f"ORDO_ADMIN_TOKEN is not set; admin token: {os.environ['ORDO_ADMIN_TOKEN']}")
+        # The second line is pasted as is into the shell that runs the README's examples.
+        typer.echo(
+            "ORDO_ADMIN_TOKEN is not set; an admin token was made for this run. In another shell:"
+        )
+        typer.echo(f"export ORDO_ADMIN_TOKEN={os.environ['ORDO_ADMIN_TOKEN']}")
     if manifest := os.environ.get("ORDO_TRUSTED_DOCUMENTS"):
         try:  # checked once here, so a bad manifest stops the start with its reason
             load_manifest(Path(manifest))
