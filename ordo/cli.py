@@ -19,6 +19,7 @@ from ordo.commands.verify import verify
 from ordo.logs import configure_logging
 from ordo.manifest import ManifestError, load_manifest
 from ordo.protocol import CorkedHttpToolsProtocol
+from ordo.settings import load_settings
 
 app = typer.Typer(
     help="ordo: an order service with atomic promo codes.",
@@ -78,6 +79,9 @@ def serve(
         log_level="info",
         timeout_graceful_shutdown=10,
         http=CorkedHttpToolsProtocol,  # one write per response (ordo/protocol.py)
+        # Enforced by uvicorn's WebSocket protocol, which reads a message whole before the app
+        # sees it: a longer one is closed with 1009 there, in every worker (SPEC §10).
+        ws_max_size=load_settings().ws_max_message,
         # ordo reads neither the client's address nor the scheme: rewriting them from
         # X-Forwarded-* was a layer around every request for nothing (docs/decisions.md).
         proxy_headers=False,
