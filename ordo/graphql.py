@@ -289,9 +289,14 @@ class OrdoGraphQL(GraphQL[Context, None]):
     async def _processed(self, scope: Scope, result: ExecutionResult) -> GraphQLHTTPResponse:
         await self.documents.ran(scope, result.data is not None)
         if result.errors:
-            _log_faults(result.errors)
-            result.errors = masked(result.errors)
+            result.errors = self.shown(result.errors)
         return process_result(result)
+
+    def shown(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        """The errors as a client may see them, the server's faults logged: over HTTP and on
+        the WebSocket (ordo/websocket.py) alike."""
+        _log_faults(errors)
+        return masked(errors)
 
     def create_response(
         self,

@@ -8,7 +8,8 @@ malformed one closes the socket with 4400 and the reason. A `subscribe` whose do
 parse, or names no operation it holds, is that operation's `error` message (Strawberry closed
 the socket for those): the document is the client's mistake, not the protocol's. Its document
 passes the same checks as over HTTP: trusted documents (ordo/persisted.py), and the schema's
-token, depth and cost limits (schema/build.py, schema/served.py).
+token, depth and cost limits (schema/build.py, schema/served.py); and its results' errors are
+shown as over HTTP: a fault of the server masked, and logged.
 """
 
 from __future__ import annotations
@@ -21,13 +22,17 @@ from graphql import GraphQLError
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.schema.schema import StreamResult
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     Message,
     SubscribeMessage,
 )
+from strawberry.types import ExecutionResult
+from strawberry.utils.aio import aclosing
 
 from ordo.persisted import DocumentRefused
 from schema.context import Context
@@ -35,7 +40,6 @@ from schema.context import Context
 if TYPE_CHECKING:
     from ordo.graphql import OrdoGraphQL
 
-BAD_REQUEST = 4400  # graphql-transport-ws: a message the protocol does not allow
 # RFC 6455 §5.5: a control frame's payload is at most 125 bytes, 2 of them the close code.
 MAX_REASON_BYTES = 123
 _OPTIONAL_PAYLOAD = ("connection_init", "ping", "pong")
@@ -127,6 +131,21 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                 await self.send_message({"id": message["id"], "type": "error", "payload": errors})
                 return
         await super().handle_subscribe(message)
+
+    async def _send_result_stream(
+        self, operation: Operation[Context, None], result_source: StreamResult
+    ) -> None:
+        await super()._send_result_stream(operation, self._shown(result_source))
+
+    async def _shown(self, results: StreamResult) -> StreamResult:
+        """Each result's errors as over HTTP: a fault masked and logged (Strawberry sent its
+        message, an exception's text, and logged nothing)."""
+        view = cast("OrdoGraphQL", self.view)
+        async with aclosing(results):
+            async for result in results:
+                if isinstance(result, ExecutionResult) and result.errors:
+                    result.errors = view.shown(result.errors)
+                yield result
 
     @staticmethod
     def _get_pre_execution_close_reason(error: GraphQLError) -> str | None:

@@ -20,9 +20,13 @@ from websockets.exceptions import ConnectionClosed
 from websockets.frames import Close
 from websockets.typing import Subprotocol
 
+from ordo import logs
+from ordo.app import create_app
 from ordo.manifest import sha256_hex
+from ordo.settings import load_settings
+from resolvers import orders
 from tests.e2e.conftest import Api
-from tests.e2e.helpers import create_plain
+from tests.e2e.helpers import CREATE_ORDER, create_plain
 from tests.e2e.live_helpers import ws_url
 from tests.node_clients import run_node
 from tests.support import ADMIN_TOKEN, OrdoServer, RedisServer, eventually, unique
@@ -412,3 +416,49 @@ async def test_graphql_ws_sees_an_error_for_a_bad_document(
     assert "errors" in ended, ended
     (error,) = ended["errors"]
     assert expected in (error["message"], error.get("extensions", {}).get("code")), ended
+
+
+async def _over_socket(app: Any, messages: list[dict[str, Any]], replies: int) -> list[Any]:
+    """The app's first `replies` messages on a socket that sent `messages` (ASGI, in process)."""
+    inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    inbox.put_nowait({"type": "websocket.connect"})
+    for message in messages:
+        inbox.put_nowait({"type": "websocket.receive", "text": json.dumps(message)})
+    scope = {
+        "type": "websocket", "asgi": {"version": "3.0"}, "scheme": "ws", "path": "/graphql",
+        "raw_path": b"/graphql", "query_string": b"", "headers": [(b"host", b"ordo")],
+        "subprotocols": [PROTOCOL], "server": ("ordo", 80), "client": ("test", 1),
+    }  # fmt: skip
+    served = asyncio.ensure_future(app(scope, inbox.get, outbox.put))
+    got = []
+    while len(got) < replies:
+        event = await asyncio.wait_for(outbox.get(), 30)
+        if event["type"] == "websocket.send":
+            got.append(json.loads(event["text"]))
+    inbox.put_nowait({"type": "websocket.disconnect", "code": 1000})
+    await asyncio.wait_for(served, 30)
+    return got
+
+
+async def test_a_fault_of_the_server_is_masked_and_logged_on_the_socket_as_over_http(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("internal detail")
+
+    app = create_app(load_settings({"ORDO_ADMIN_TOKEN": ADMIN_TOKEN}))
+    monkeypatch.setattr(orders, "create_order", broken)
+    subscribe = {"query": CREATE_ORDER, "variables": {"input": {}}}
+    init = {"type": "connection_init", "payload": {"token": ADMIN_TOKEN}}
+    try:
+        _, answer = await _over_socket(app, [init, {**SUBSCRIBE, "payload": subscribe}], 2)
+    finally:
+        await app.state.store.close()
+    logs.flush()
+    text = capfd.readouterr().err
+    assert answer["type"] == "next", answer
+    assert [e["message"] for e in answer["payload"]["errors"]] == ["Unexpected error."]
+    faults = [json.loads(line) for line in text.splitlines() if '"level":"error"' in line]
+    assert [(f["event"], f["path"]) for f in faults] == [("graphql field failed", ["createOrder"])]
+    assert "RuntimeError: internal detail" in faults[0]["exception"]
