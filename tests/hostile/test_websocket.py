@@ -353,6 +353,13 @@ async def test_a_message_over_1_mib_closes_with_1009(server: OrdoServer) -> None
     assert await log.faults() == []
 
 
+def test_a_message_limit_that_is_not_positive_stops_the_start() -> None:
+    server = OrdoServer(None, env={"ORDO_WS_MAX_MESSAGE": "0"})
+    with pytest.raises(RuntimeError, match="ordo exited") as exited:
+        server.start()
+    assert "ordo: ORDO_WS_MAX_MESSAGE must be a positive number" in str(exited.value)
+
+
 async def test_the_configured_limit_holds_in_every_worker(strict: OrdoServer) -> None:
     """Several connections, so both workers (on Redis) are most likely met; uncompressed too."""
     log = Log(strict)
