@@ -44,11 +44,11 @@ if TYPE_CHECKING:
 MAX_REASON_BYTES = 123
 _OPTIONAL_PAYLOAD = ("connection_init", "ping", "pong")
 _WITH_ID = ("subscribe", "complete")
-# A subscribe payload's fields other than `query`, and the JSON each may be when present.
-_SUBSCRIBE_FIELDS: dict[str, tuple[type, ...]] = {
-    "variables": (dict,),
-    "operationName": (str,),
-    "extensions": (dict,),
+# A subscribe payload's fields other than `query`: the JSON each may be when not null.
+_SUBSCRIBE_FIELDS: dict[str, tuple[type, str]] = {
+    "variables": (dict, "an object"),
+    "operationName": (str, "a string"),
+    "extensions": (dict, "an object"),
 }
 
 
@@ -95,14 +95,10 @@ def _malformed_subscribe(payload: object) -> str | None:
         return "Invalid message: a `subscribe` payload must be an object"
     if not isinstance(payload.get("query"), str):
         return "Invalid message: a `subscribe` payload needs a string `query`"
-    for name, kinds in _SUBSCRIBE_FIELDS.items():
-        if payload.get(name) is not None and not isinstance(payload[name], kinds):
-            return f"Invalid message: `{name}` must be {_described(kinds)} or null"
+    for name, (kind, described) in _SUBSCRIBE_FIELDS.items():
+        if payload.get(name) is not None and not isinstance(payload[name], kind):
+            return f"Invalid message: `{name}` must be {described} or null"
     return None
-
-
-def _described(kinds: tuple[type, ...]) -> str:
-    return "an object" if kinds == (dict,) else "a string"
 
 
 class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
@@ -123,9 +119,10 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             payload = message["payload"]
             documents = cast("OrdoGraphQL", self.view).documents
             try:
-                payload["query"] = cast(
-                    str, await documents.resolve(payload["query"], payload.get("extensions"), {})
-                )
+                # A scope of its own: a text sent with a new hash is not kept from here (APQ
+                # keeps a document once it ran over HTTP).
+                resolved = await documents.resolve(payload["query"], payload.get("extensions"), {})
+                payload["query"] = cast(str, resolved)  # a string in, a string out
             except DocumentRefused as refused:
                 errors: Any = refused.body()["errors"]
                 await self.send_message({"id": message["id"], "type": "error", "payload": errors})

@@ -2,7 +2,8 @@
 Redis and the embedded store: a malformed message closes with 4400 and its reason; a document
 that does not parse or validate, or costs or nests too much, is an `error` message for its id;
 a bad token in the handshake's header closes with 4403; a message over the limit closes with
-1009 (in every worker); and none of it is logged as a fault of the server."""
+1009 (in every worker); none of it is logged as a fault of the server, and a real fault's text
+never reaches the client."""
 
 from __future__ import annotations
 
