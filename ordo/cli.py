@@ -18,7 +18,7 @@ from ordo.commands.reindex import reindex
 from ordo.commands.verify import verify
 from ordo.logs import configure_logging
 from ordo.manifest import ManifestError, load_manifest
-from ordo.protocol import CorkedHttpToolsProtocol
+from ordo.protocol import OrdoHttpProtocol
 from ordo.settings import load_settings
 
 app = typer.Typer(
@@ -83,7 +83,7 @@ def serve(
         workers=workers,
         log_level="info",
         timeout_graceful_shutdown=10,
-        http=CorkedHttpToolsProtocol,  # one write per response (ordo/protocol.py)
+        http=OrdoHttpProtocol,  # one write per response, a bounded head (ordo/protocol.py)
         # Enforced by uvicorn's WebSocket protocol, which reads a message whole before the app
         # sees it: a longer one is closed with 1009 there, in every worker (SPEC §10).
         ws_max_size=settings.ws_max_message,

@@ -1,21 +1,21 @@
-"""What every served schema adds to Strawberry's, on the prepared and the generic path alike:
-one operation per request, the query cost (schema/cost.py) checked and reported, and a document
-that does not parse answered as an error on every path (HTTP and WebSocket alike)."""
+"""What every served schema adds to Strawberry's, on the prepared and the generic path and for
+subscriptions alike: one operation per request, every document through the gate
+(schema/gate.py: linear checks, then its cost) before Strawberry parses and validates it, its
+cost reported, and a document that does not parse answered as an error on every path."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions.runner import SchemaExtensionsRunner
-from strawberry.schema.schema import StreamResult
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
-from schema.cost import CostBook
+from schema.gate import Gate
 from schema.prepared import PreparedSchema
 
 
@@ -30,7 +30,7 @@ class _NamedOperation(ExecutionContext):
 
 
 class ServedSchema(strawberry.Schema):
-    costs: CostBook  # set by schema/build.py, with the rule that checks the same costs
+    gate: Gate  # set by schema/build.py
 
     def _create_execution_context(self, *args: Any, **kwargs: Any) -> ExecutionContext:
         context = super()._create_execution_context(*args, **kwargs)
@@ -47,7 +47,7 @@ class ServedSchema(strawberry.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        requested, refused = self._priced(query, operation_name, variable_values)
+        refused, requested = self._admit(query, operation_name, variable_values)
         if refused is not None:
             return refused
         result = await super().execute(
@@ -60,7 +60,10 @@ class ServedSchema(strawberry.Schema):
             operation_extensions,
         )
         if requested is not None:
-            result.extensions = {**(result.extensions or {}), "cost": self.costs.report(requested)}
+            result.extensions = {
+                **(result.extensions or {}),
+                "cost": self.gate.book.report(requested),
+            }
         return result
 
     async def stream(
@@ -72,12 +75,12 @@ class ServedSchema(strawberry.Schema):
         operation_name: str | None = None,
         operation_extensions: dict[str, Any] | None = None,
         allowed_operation_types: Iterable[OperationType] | None = None,
-    ) -> StreamResult:
-        """A WebSocket's operation: held to the same cost as over HTTP (the validation rule
-        runs inside; this request's `first` variables are checked here, as in `execute`)."""
-        _, refused = self._priced(query, operation_name, variable_values)
+    ) -> Any:
+        """Subscriptions (and any streamed operation) pass the same gate; a refusal is the
+        one result of the stream, which graphql-transport-ws sends as an `error` message."""
+        refused, _ = self._admit(query, operation_name, variable_values)
         if refused is not None:
-            return _first_of(refused)
+            return _one(PreExecutionError(None, refused.errors, refused.extensions))
         return await super().stream(
             query,
             variable_values,
@@ -88,20 +91,27 @@ class ServedSchema(strawberry.Schema):
             allowed_operation_types,
         )
 
-    def _priced(
-        self, query: str | None, operation_name: str | None, variables: dict[str, Any] | None
-    ) -> tuple[int | None, ExecutionResult | None]:
-        """The request's cost (None: the document holds no operation the request names), and
-        its refusal when this request's variables take it over the limit: a `first` given as
-        a variable scales it, and this request's value decides (the validation rule, cached,
-        refused what costs too much whatever the variables)."""
-        cost = self.costs.operation(query, operation_name)
-        if cost is None:
-            return None, None
-        requested = cost.of(variables)
-        if cost.scaled and requested > self.costs.limit:
-            return requested, self._refused(requested)
-        return requested, None
+    def _admit(
+        self, query: str | None, name: str | None, variables: dict[str, Any] | None
+    ) -> tuple[ExecutionResult | None, int | None]:
+        """The refusal of a document the gate turns away, or the request's cost."""
+        verdict = self.gate.verdict(query) if query else None
+        if verdict is None:
+            return None, None  # no document, or one that does not parse: Strawberry says so
+        if verdict.refusal is not None:
+            return self._refused(verdict.refusal, verdict.requested), None
+        cost = verdict.operation(name)
+        requested = None if cost is None else cost.of(variables)
+        # A `first` given as a variable: this request's value decides (the gate refused what
+        # costs too much whatever the variables).
+        if (
+            cost is not None
+            and cost.scaled
+            and requested is not None
+            and requested > self.gate.book.limit
+        ):
+            return self._refused(self.gate.book.refusal(requested), requested), None
+        return None, requested
 
     async def _prepare_operation_async(
         self, context: ExecutionContext, extensions_runner: SchemaExtensionsRunner
@@ -115,15 +125,14 @@ class ServedSchema(strawberry.Schema):
             context.pre_execution_errors = [error]
             return PreExecutionError(data=None, errors=[error])
 
-    def _refused(self, requested: int) -> ExecutionResult:
-        errors = [self.costs.refusal(requested)]
-        self.process_errors(errors)
-        return ExecutionResult(None, errors, {"cost": self.costs.report(requested)})
+    def _refused(self, error: GraphQLError, requested: int | None) -> ExecutionResult:
+        self.process_errors([error])
+        extensions = None if requested is None else {"cost": self.gate.book.report(requested)}
+        return ExecutionResult(None, [error], extensions)
 
 
-async def _first_of(refused: ExecutionResult) -> StreamResult:
-    """A refusal as a stream's only result: an error before execution, as the socket sends it."""
-    yield PreExecutionError(refused.data, refused.errors, refused.extensions)
+async def _one(result: ExecutionResult) -> AsyncGenerator[ExecutionResult, None]:
+    yield result
 
 
 class PreparedServedSchema(ServedSchema, PreparedSchema):
