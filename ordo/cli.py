@@ -19,6 +19,7 @@ from ordo.commands.verify import verify
 from ordo.logs import configure_logging
 from ordo.manifest import ManifestError, load_manifest
 from ordo.protocol import OrdoHttpProtocol
+from ordo.settings import load_settings
 
 app = typer.Typer(
     help="ordo: an order service with atomic promo codes.",
@@ -71,6 +72,11 @@ def serve(
         except ManifestError as error:
             typer.echo(f"ordo: {error}", err=True)
             raise typer.Exit(2) from error
+    try:  # read once here too, so a bad setting stops the start with its reason
+        settings = load_settings()
+    except ValueError as error:
+        typer.echo(f"ordo: {error}", err=True)
+        raise typer.Exit(2) from error
     if workers > 1:
         _share_metrics()
     uvicorn.run(
@@ -82,6 +88,9 @@ def serve(
         log_level="info",
         timeout_graceful_shutdown=10,
         http=OrdoHttpProtocol,  # one write per response, a bounded head (ordo/protocol.py)
+        # Enforced by uvicorn's WebSocket protocol, which reads a message whole before the app
+        # sees it: a longer one is closed with 1009 there, in every worker (SPEC §10).
+        ws_max_size=settings.ws_max_message,
         # ordo reads neither the client's address nor the scheme: rewriting them from
         # X-Forwarded-* was a layer around every request for nothing (docs/decisions.md).
         proxy_headers=False,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, MutableMapping
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -16,12 +16,11 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Scope
-from starlette.websockets import WebSocket, WebSocketDisconnect
-from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.base import BaseRequestProtocol
-from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
@@ -34,6 +33,7 @@ from ordo.graphiql import graphiql_page
 from ordo.headers import header, media_type
 from ordo.media import GRAPHQL_RESPONSE, JSON, negotiate
 from ordo.persisted import DocumentRefused, Documents
+from ordo.websocket import SocketAdapter, TransportWS
 from resolvers.live import Hub
 from resolvers.metrics import SOCKETS
 from resolvers.store import Store
@@ -73,19 +73,10 @@ class Live:
     max_sockets: int = 10_000
 
 
-class _SocketAdapter(ASGIWebSocketAdapter):
-    async def send_json(self, message: Mapping[str, object]) -> None:
-        # graphql-transport-ws messages are text frames: clients refuse binary ones, which is
-        # what Strawberry sends for the bytes our orjson encode_json makes.
-        try:
-            await self.ws.send_text(orjson.dumps(message).decode())
-        except WebSocketDisconnect as exc:
-            raise WebSocketDisconnected from exc
-
-
 class OrdoGraphQL(GraphQL[Context, None]):
     request_adapter_class = _RequestAdapter
-    websocket_adapter_class = _SocketAdapter
+    websocket_adapter_class = SocketAdapter
+    graphql_transport_ws_handler_class = TransportWS
 
     def __init__(
         self,
@@ -172,11 +163,14 @@ class OrdoGraphQL(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A token in connection_init's payload (browsers cannot set WebSocket headers), as
-        `{"Authorization": "Bearer …"}` or `{"token": "…"}`: checked as a request's header is;
-        one that does not verify closes the connection (4403), before any subscription."""
+        `{"Authorization": "Bearer …"}` or `{"token": "…"}`, or else in the handshake's
+        Authorization header: checked as a request's header is; one that does not verify
+        closes the connection (4403), before any subscription."""
         params = context.connection_params or {}
         token = params.get("Authorization") or params.get("authorization") or params.get("token")
         if token is None:
+            if isinstance(context.caller, OrdoError) and _sent_authorization(context.socket):
+                raise ConnectionRejectionError({"code": context.caller.code.name})
             return _NO_PAYLOAD
         if not isinstance(token, str):
             raise ConnectionRejectionError({"code": ErrorCode.UNAUTHENTICATED.name})
@@ -320,9 +314,14 @@ class OrdoGraphQL(GraphQL[Context, None]):
     async def _processed(self, scope: Scope, result: ExecutionResult) -> GraphQLHTTPResponse:
         await self.documents.ran(scope, result.data is not None)
         if result.errors:
-            _log_faults(result.errors)
-            result.errors = masked(result.errors)
+            result.errors = self.shown(result.errors)
         return process_result(result)
+
+    def shown(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        """The errors as a client may see them, the server's faults logged: over HTTP and on
+        the WebSocket (ordo/websocket.py) alike."""
+        _log_faults(errors)
+        return masked(errors)
 
     def create_response(
         self,
@@ -357,6 +356,12 @@ def _sub_response(media: str) -> Response:
     del sub_response.headers["content-length"]
     sub_response.media_type = media  # read by create_response, not a header of its own
     return sub_response
+
+
+def _sent_authorization(socket: WebSocket | None) -> bool:
+    """The handshake named a caller (its refusal is then 4403); without one, subscriptions
+    follow the rules of queries (SPEC §10)."""
+    return socket is not None and socket.headers.get("authorization") is not None
 
 
 def _log_faults(errors: list[GraphQLError]) -> None:

@@ -1,7 +1,7 @@
 """What every served schema adds to Strawberry's, on the prepared and the generic path and for
-subscriptions alike: one operation per request, and every document through the gate
+subscriptions alike: one operation per request, every document through the gate
 (schema/gate.py: linear checks, then its cost) before Strawberry parses and validates it, its
-cost reported."""
+cost reported, and a document that does not parse answered as an error on every path."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
@@ -111,6 +112,18 @@ class ServedSchema(strawberry.Schema):
         ):
             return self._refused(self.gate.book.refusal(requested), requested), None
         return None, requested
+
+    async def _prepare_operation_async(
+        self, context: ExecutionContext, extensions_runner: SchemaExtensionsRunner
+    ) -> PreExecutionError | None:
+        # ParserCache parses in its hook, outside Strawberry's guard of the parse: `execute`
+        # answered the syntax error by its catch-all, `stream` let it escape and the socket
+        # sent a bare `complete` (and logged a traceback).
+        try:
+            return await super()._prepare_operation_async(context, extensions_runner)
+        except GraphQLError as error:
+            context.pre_execution_errors = [error]
+            return PreExecutionError(data=None, errors=[error])
 
     def _refused(self, error: GraphQLError, requested: int | None) -> ExecutionResult:
         self.process_errors([error])

@@ -71,7 +71,9 @@ async def test_each_hostile_document_is_answered_at_once_over_post_and_get(
     posted = await post(api, query, operation)
     params = {"query": query, **({"operationName": operation} if operation else {})}
     got = await api.http.get("/graphql", params=params)
-    for response in (posted, got):
+    if len(query) > 8_000:  # past the request head's limit in a URL: refused before the gate
+        assert got.status_code == 431, got.text
+    for response in (posted, got) if len(query) <= 8_000 else (posted,):
         if name == "fragment chain":  # linear to admit: it runs, and finds no order
             assert response.status_code == 200, response.text
             assert response.json()["data"] == {"order": None}
