@@ -164,12 +164,14 @@ class OrdoGraphQL(GraphQL[Context, None]):
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A token in connection_init's payload (browsers cannot set WebSocket headers), as
         `{"Authorization": "Bearer …"}` or `{"token": "…"}`, or else in the handshake's
-        Authorization header: checked as a request's header is; one that does not verify
-        closes the connection (4403), before any subscription."""
+        Authorization header: checked as a request's header is; one that does not verify, or
+        none with identity on, closes the connection (4403), before any subscription."""
         params = context.connection_params or {}
         token = params.get("Authorization") or params.get("authorization") or params.get("token")
         if token is None:
-            if isinstance(context.caller, OrdoError) and _sent_authorization(context.socket):
+            # With identity on, no token anywhere is refused here too, as a request without
+            # one is at the HTTP edge: before any document of the connection is read.
+            if isinstance(context.caller, OrdoError):
                 raise ConnectionRejectionError({"code": context.caller.code.name})
             return _NO_PAYLOAD
         if not isinstance(token, str):
@@ -356,12 +358,6 @@ def _sub_response(media: str) -> Response:
     del sub_response.headers["content-length"]
     sub_response.media_type = media  # read by create_response, not a header of its own
     return sub_response
-
-
-def _sent_authorization(socket: WebSocket | None) -> bool:
-    """The handshake named a caller (its refusal is then 4403); without one, subscriptions
-    follow the rules of queries (SPEC §10)."""
-    return socket is not None and socket.headers.get("authorization") is not None
 
 
 def _log_faults(errors: list[GraphQLError]) -> None:
