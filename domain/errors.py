@@ -37,8 +37,11 @@ class ErrorCode(enum.Enum):
     PERSISTED_QUERY_HASH_MISMATCH = 400
     CURSOR_EXPIRED = 410
     INVALID_CURSOR = 400
+    ROUTE_NOT_FOUND = 404
+    METHOD_NOT_ALLOWED = 405
     PAYLOAD_TOO_LARGE = 413
     UNSUPPORTED_MEDIA_TYPE = 415
+    HEADERS_TOO_LARGE = 431
     UNAVAILABLE = 503
 
     # Several codes share a status, so enum aliasing must not merge them.
@@ -80,8 +83,11 @@ _MESSAGES = {
     ErrorCode.PERSISTED_QUERY_HASH_MISMATCH: "the document's SHA-256 is not the hash sent",
     ErrorCode.CURSOR_EXPIRED: "the cursor is older than the change feed keeps",
     ErrorCode.INVALID_CURSOR: "the cursor was not given for this listing, or was altered",
+    ErrorCode.ROUTE_NOT_FOUND: "no route has this path",
+    ErrorCode.METHOD_NOT_ALLOWED: "the path does not take this method",
     ErrorCode.PAYLOAD_TOO_LARGE: "the request body is over 1 MiB",
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: "only application/json is supported",
+    ErrorCode.HEADERS_TOO_LARGE: "the request's head is over 16 KiB",
     ErrorCode.UNAVAILABLE: "the store is unavailable",
 }
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 from domain.commands import RawItem, RawType
 from domain.errors import ErrorCode, OrdoError
@@ -16,8 +15,9 @@ Path = Sequence[str]
 MAX_LIST = 1000
 MAX_COUNT = 2**31 - 1
 _ID = re.compile(r"[A-Za-z0-9_.:@-]{1,128}", re.ASCII)
-# Plain decimal notation only: an exponent or "NaN" is not a price a client meant.
-_PRICE = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+# Plain decimal notation only: an exponent or "NaN" is not a price a client meant. A sign
+# neither: a price is returned as given, and "-0" would be shown as a negative zero.
+_PRICE = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
 _MAX_DIGITS = 18
 _MAX_FRACTION = 6
 
@@ -49,13 +49,13 @@ def check_size(values: Sequence[object], path: Path) -> None:
 
 
 def check_price(value: str, path: Path) -> str:
+    if isinstance(value, str) and value.startswith("-"):
+        raise invalid(path, 'price must not be negative or signed ("-0" neither)')
     if not isinstance(value, str) or not _PRICE.fullmatch(value):
         raise invalid(path, 'price must be a decimal number such as "1500.00"')
-    whole, _, fraction = value.lstrip("-").partition(".")
+    whole, _, fraction = value.partition(".")
     if len(fraction) > _MAX_FRACTION or len(whole.lstrip("0") + fraction) > _MAX_DIGITS:
         raise invalid(path, "price has more than 18 digits or more than 6 after the point")
-    if Decimal(value) < 0:
-        raise invalid(path, "price must not be negative")
     return value
 
 

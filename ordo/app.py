@@ -13,6 +13,7 @@ import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from redis.exceptions import ResponseError
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -22,9 +23,10 @@ from starlette.schemas import SchemaGenerator
 
 from domain.errors import ErrorCode, OrdoError, Unavailable
 from ordo import rest
-from ordo.auth import Authenticator
+from ordo.auth import Authenticator, challenge
 from ordo.connect import connect
 from ordo.edge import OrdoApp
+from ordo.edge_errors import routing_error
 from ordo.graphiql import asset_routes
 from ordo.graphql import Live, OrdoGraphQL
 from ordo.limits import BodyLimit
@@ -52,7 +54,10 @@ GC_THRESHOLDS = (20_000, 20, 20)
 
 async def _ordo_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, OrdoError)
-    return rest.error_response(error.code, error.message)
+    response = rest.error_response(error.code, error.message)
+    if error.code is ErrorCode.UNAUTHENTICATED:  # RFC 6750 §3: how to authenticate
+        response.headers["www-authenticate"] = challenge(request.headers.get("authorization"))
+    return response
 
 
 async def _unavailable(request: Request, error: Exception) -> Response:
@@ -203,9 +208,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             *rest.routes,
             # Every method reaches the view, so a wrong one is refused in GraphQL's error shape.
-            Route(
-                "/graphql", graphql, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-            ),
+            Route("/graphql", graphql, methods=None),
             WebSocketRoute("/graphql", graphql),
             *asset_routes(graphql.graphiql),
             Route("/healthz", healthz),
@@ -213,7 +216,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", metrics),
             Route("/openapi.json", openapi, include_in_schema=False),
         ],
-        exception_handlers={OrdoError: _ordo_error, Unavailable: _unavailable},
+        exception_handlers={
+            OrdoError: _ordo_error,
+            Unavailable: _unavailable,
+            HTTPException: routing_error,
+        },
         lifespan=lifespan,
     )
     app.state.store = store

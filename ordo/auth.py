@@ -69,6 +69,15 @@ def jwks_loader(source: str) -> Callable[[], jwt.PyJWKSet]:
     return lambda: jwt.PyJWKSet.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
+def challenge(authorization: str | None) -> str:
+    """A 401's WWW-Authenticate (RFC 6750 §3): an error code only where a bearer token was
+    given and refused; a request without one learns only the scheme."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return 'Bearer error="invalid_token"'
+    return "Bearer"
+
+
 def _unauthenticated(reason: str) -> OrdoError:
     return OrdoError(ErrorCode.UNAUTHENTICATED, f"the bearer token is not valid: {reason}")
 
@@ -130,6 +139,7 @@ class Authenticator:
             )
         except jwt.PyJWTError as error:
             raise _unauthenticated(str(error)) from error
+        _check_times(claims)
         try:
             return access.caller_from_claims(claims)
         except ValueError as error:
@@ -144,3 +154,12 @@ class Authenticator:
         if found is None:
             raise jwt.InvalidKeyError("no key of the JWKS has the token's kid")
         return found.key, found.algorithm_name
+
+
+def _check_times(claims: dict[str, Any]) -> None:
+    """RFC 7519's time claims are JSON numbers. PyJWT reads them with int(), which takes
+    "9999999999" and true as well: a token so made is not one this service accepts."""
+    for name in ("exp", "nbf", "iat"):
+        value = claims.get(name)
+        if name in claims and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise _unauthenticated(f"{name} must be a number of seconds (NumericDate)")

@@ -18,7 +18,8 @@ from ordo.commands.reindex import reindex
 from ordo.commands.verify import verify
 from ordo.logs import configure_logging
 from ordo.manifest import ManifestError, load_manifest
-from ordo.protocol import CorkedHttpToolsProtocol
+from ordo.protocol import OrdoHttpProtocol
+from ordo.settings import load_settings
 
 app = typer.Typer(
     help="ordo: an order service with atomic promo codes.",
@@ -60,13 +61,22 @@ def serve(
     if not os.environ.get("ORDO_ADMIN_TOKEN"):
         # Made here, once, so every worker accepts the same token.
         os.environ["ORDO_ADMIN_TOKEN"] = secrets.token_urlsafe(24)
-        typer.echo(f"ORDO_ADMIN_TOKEN is not set; admin token: {os.environ['ORDO_ADMIN_TOKEN']}")
+        # The second line is pasted as is into the shell that runs the README's examples.
+        typer.echo(
+            "ORDO_ADMIN_TOKEN is not set; an admin token was made for this run. In another shell:"
+        )
+        typer.echo(f"export ORDO_ADMIN_TOKEN={os.environ['ORDO_ADMIN_TOKEN']}")
     if manifest := os.environ.get("ORDO_TRUSTED_DOCUMENTS"):
         try:  # checked once here, so a bad manifest stops the start with its reason
             load_manifest(Path(manifest))
         except ManifestError as error:
             typer.echo(f"ordo: {error}", err=True)
             raise typer.Exit(2) from error
+    try:  # read once here too, so a bad setting stops the start with its reason
+        settings = load_settings()
+    except ValueError as error:
+        typer.echo(f"ordo: {error}", err=True)
+        raise typer.Exit(2) from error
     if workers > 1:
         _share_metrics()
     uvicorn.run(
@@ -77,7 +87,10 @@ def serve(
         workers=workers,
         log_level="info",
         timeout_graceful_shutdown=10,
-        http=CorkedHttpToolsProtocol,  # one write per response (ordo/protocol.py)
+        http=OrdoHttpProtocol,  # one write per response, a bounded head (ordo/protocol.py)
+        # Enforced by uvicorn's WebSocket protocol, which reads a message whole before the app
+        # sees it: a longer one is closed with 1009 there, in every worker (SPEC §10).
+        ws_max_size=settings.ws_max_message,
         # ordo reads neither the client's address nor the scheme: rewriting them from
         # X-Forwarded-* was a layer around every request for nothing (docs/decisions.md).
         proxy_headers=False,

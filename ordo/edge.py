@@ -32,6 +32,8 @@ class OrdoApp(Starlette):
         self.graphql = graphql
         self.edge = edge
         super().__init__(**kwargs)
+        # `/orders/` is no route: a 404 in SPEC §6's shape, where Starlette redirected (307).
+        self.router.redirect_slashes = False
 
     def build_middleware_stack(self) -> ASGIApp:
         handlers = {

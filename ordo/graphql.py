@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, MutableMapping
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -16,23 +16,24 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Scope
-from starlette.websockets import WebSocket, WebSocketDisconnect
-from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.base import BaseRequestProtocol
-from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from domain.errors import ErrorCode, OrdoError
-from ordo.auth import Authenticator
+from ordo.auth import Authenticator, challenge
 from ordo.graphiql import graphiql_page
 from ordo.headers import header, media_type
 from ordo.media import GRAPHQL_RESPONSE, JSON, negotiate
 from ordo.persisted import DocumentRefused, Documents
+from ordo.websocket import SocketAdapter, TransportWS
 from resolvers.live import Hub
 from resolvers.metrics import SOCKETS
 from resolvers.store import Store
@@ -45,6 +46,7 @@ from schema.prepared import PreparedSchema
 _POST_OPERATIONS = OperationType.from_http("POST")
 _NO_PAYLOAD = cast(UnsetType, UNSET)  # connection_ack without a payload
 _STREAMING = ("multipart/mixed", "text/event-stream")
+_CALLER = "ordo.caller"  # the scope's key for a caller the edge has identified
 
 log = structlog.get_logger("ordo.graphql")
 
@@ -71,19 +73,10 @@ class Live:
     max_sockets: int = 10_000
 
 
-class _SocketAdapter(ASGIWebSocketAdapter):
-    async def send_json(self, message: Mapping[str, object]) -> None:
-        # graphql-transport-ws messages are text frames: clients refuse binary ones, which is
-        # what Strawberry sends for the bytes our orjson encode_json makes.
-        try:
-            await self.ws.send_text(orjson.dumps(message).decode())
-        except WebSocketDisconnect as exc:
-            raise WebSocketDisconnected from exc
-
-
 class OrdoGraphQL(GraphQL[Context, None]):
     request_adapter_class = _RequestAdapter
-    websocket_adapter_class = _SocketAdapter
+    websocket_adapter_class = SocketAdapter
+    graphql_transport_ws_handler_class = TransportWS
 
     def __init__(
         self,
@@ -134,6 +127,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
                 # A prepared document's POST never gets here: ordo/edge.py answered it, or
                 # declined it (asking `prepared` again would parse the body twice).
                 media = _acceptable(request)
+                if _asks(request) and (refused := await self._unidentified(request.scope)):
+                    return refused
             return await super().run(request, context, root_value)
         except DocumentRefused as refused:
             body = self.encode_json(refused.body())
@@ -141,8 +136,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
         except HTTPException as refused:
             # Strawberry answers a request it refuses in plain text; clients read GraphQL.
             body = self.encode_json({"errors": [{"message": refused.reason}]})
-            allow = {"allow": "GET, POST"} if refused.status_code == 405 else None
-            return Response(body, refused.status_code, allow, media_type=media)
+            status, allow = _refusal(refused)
+            return Response(body, status, allow, media_type=media)
 
     async def _socket(
         self, request: WebSocket, context: Context, root_value: None
@@ -168,11 +163,16 @@ class OrdoGraphQL(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A token in connection_init's payload (browsers cannot set WebSocket headers), as
-        `{"Authorization": "Bearer …"}` or `{"token": "…"}`: checked as a request's header is;
-        one that does not verify closes the connection (4403), before any subscription."""
+        `{"Authorization": "Bearer …"}` or `{"token": "…"}`, or else in the handshake's
+        Authorization header: checked as a request's header is; one that does not verify, or
+        none with identity on, closes the connection (4403), before any subscription."""
         params = context.connection_params or {}
         token = params.get("Authorization") or params.get("authorization") or params.get("token")
         if token is None:
+            # With identity on, no token anywhere is refused here too, as a request without
+            # one is at the HTTP edge: before any document of the connection is read.
+            if isinstance(context.caller, OrdoError):
+                raise ConnectionRejectionError({"code": context.caller.code.name})
             return _NO_PAYLOAD
         if not isinstance(token, str):
             raise ConnectionRejectionError({"code": ErrorCode.UNAUTHENTICATED.name})
@@ -211,6 +211,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
         schema = self.schema
         if scope["method"] != "POST" or not isinstance(schema, PreparedSchema):
             return None
+        if refused := await self._unidentified(scope):
+            return refused
         accept = header(scope, b"accept")
         media = negotiate(accept)
         if (
@@ -268,8 +270,27 @@ class OrdoGraphQL(GraphQL[Context, None]):
 
     async def _http_context(self, scope: Scope) -> Context:
         """A request's context: the store and its caller (no sub-response: create_response)."""
-        caller = await self.authenticator.caller(header(scope, b"authorization"))
+        caller = scope.get(_CALLER) or await self.authenticator.caller(
+            header(scope, b"authorization")
+        )
         return Context(store=self.store, caller=caller)
+
+    async def _unidentified(self, scope: Scope) -> Response | None:
+        """With identity on (SPEC §9), a request without a valid token is refused 401 before
+        its document is read: an anonymous client costs a header check, not a parse. The
+        caller found is kept for the request's context."""
+        if not self.authenticator.verifying:
+            return None
+        authorization = header(scope, b"authorization")
+        caller = await self.authenticator.caller(authorization)
+        if not isinstance(caller, OrdoError):
+            scope[_CALLER] = caller
+            return None
+        error = {"code": caller.code.name, "status": caller.status}
+        body = self.encode_json({"errors": [{"message": caller.message, "extensions": error}]})
+        media = negotiate(header(scope, b"accept")) or JSON
+        headers = {"www-authenticate": challenge(authorization)}
+        return Response(body, 401, headers, media_type=media)
 
     def encode_json(self, data: object) -> bytes:
         # The same compact JSON as Strawberry's json.dumps, in UTF-8 instead of \u escapes.
@@ -295,9 +316,14 @@ class OrdoGraphQL(GraphQL[Context, None]):
     async def _processed(self, scope: Scope, result: ExecutionResult) -> GraphQLHTTPResponse:
         await self.documents.ran(scope, result.data is not None)
         if result.errors:
-            _log_faults(result.errors)
-            result.errors = masked(result.errors)
+            result.errors = self.shown(result.errors)
         return process_result(result)
+
+    def shown(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        """The errors as a client may see them, the server's faults logged: over HTTP and on
+        the WebSocket (ordo/websocket.py) alike."""
+        _log_faults(errors)
+        return masked(errors)
 
     def create_response(
         self,
@@ -350,6 +376,23 @@ def _never_ran(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -
         return False
     errors: list[dict[str, object]] = list(response_data.get("errors") or [])  # type: ignore[arg-type]
     return bool(errors) and all(not error.get("path") for error in errors)
+
+
+def _asks(request: Request) -> bool:
+    """Whether a request asks for an operation: a GET with neither `query` nor `extensions`
+    asks for GraphiQL's page (which a browser loads without a token) or is refused 400."""
+    params = request.query_params
+    return request.method != "GET" or "query" in params or "extensions" in params
+
+
+def _refusal(refused: HTTPException) -> tuple[int, dict[str, str] | None]:
+    """The status and headers of a request Strawberry refused. A mutation sent by GET is 405
+    (GraphQL over HTTP; Strawberry says 400): only POST runs it."""
+    if isinstance(refused.__cause__, InvalidOperationTypeError):
+        return 405, {"allow": "POST"}
+    if refused.status_code == 405:
+        return 405, {"allow": "GET, POST"}
+    return refused.status_code, None
 
 
 def _acceptable(request: Request) -> str:

@@ -47,6 +47,7 @@ class Settings:
     max_subscriptions: int = 100  # per WebSocket connection
     max_sockets: int = 10_000  # WebSocket connections per worker
     subscription_buffer: int = 1000  # events a subscriber may lag before it is disconnected
+    ws_max_message: int = 1024 * 1024  # bytes of one WebSocket message (more: closed 1009)
     # Secrets cursors are sealed with: the first seals, all open (resolvers/cursor_keys.py).
     cursor_keys: tuple[str, ...] = ()  # none: one kept in the store
 
@@ -97,6 +98,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_subscriptions=int(_positive(env, "ORDO_MAX_SUBSCRIPTIONS", 100)),
         max_sockets=int(_positive(env, "ORDO_MAX_WEBSOCKETS", 10_000)),
         subscription_buffer=int(_positive(env, "ORDO_SUBSCRIPTION_BUFFER", 1000)),
+        ws_max_message=int(_positive(env, "ORDO_WS_MAX_MESSAGE", 1024 * 1024)),
         cursor_keys=_cursor_keys(env.get("ORDO_CURSOR_KEY", "")),
     )
 

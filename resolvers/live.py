@@ -49,6 +49,7 @@ class Subscriber:
     async def entries(self) -> AsyncIterator[FeedEntry]:
         """Entries as they come; Overflowed once the buffer overflowed (after what it held)."""
         overflow = asyncio.ensure_future(self.overflowed.wait())
+        got: asyncio.Future[FeedEntry] | None = None
         try:
             while True:
                 if self.queue.empty() and self.overflowed.is_set():
@@ -66,6 +67,10 @@ class Subscriber:
                 observe_delivered(entry)
         finally:
             overflow.cancel()
+            # Cancelled while waiting (the socket closed): a read left pending would be
+            # collected with the queue, logged as "Task was destroyed but it is pending!".
+            if got is not None:
+                got.cancel()
 
     def close(self) -> None:
         self.hub._drop(self)

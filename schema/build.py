@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graphql import ASTValidationRule
 from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation.rules import overlapping_fields_can_be_merged
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -12,8 +13,9 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-from schema.cost import DEFAULT_MAX_QUERY_COST, CostBook, cost_rule
-from schema.limits import MAX_TOKENS, VALIDATION_RULES
+from schema.cost import DEFAULT_MAX_QUERY_COST, CostBook
+from schema.gate import Gate
+from schema.limits import MAX_FIELD_COMPARISONS, MAX_TOKENS
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
@@ -30,12 +32,12 @@ def build_schema(
     """Each extension costs every request a hook, so there are few, and errors are masked by
     the HTTP view (ordo/graphql.py), which touches only a result that has errors."""
     # Extra validation rules are fixed classes: ValidationCache keys on them, so a rule made
-    # anew per request would defeat the cache (strawberry issue #4635). The cost rule is made
-    # once here, for this schema's limit.
-    rules: list[type[ASTValidationRule]] = [
-        *VALIDATION_RULES,
-        *([] if introspection else [NoSchemaIntrospectionCustomRule]),
-    ]
+    # anew per request would defeat the cache (strawberry issue #4635). The limits on a
+    # document's shape and cost are not rules: the gate (schema/gate.py) checks them before
+    # validation, whose own work they bound.
+    rules: list[type[ASTValidationRule]] = (
+        [] if introspection else [NoSchemaIntrospectionCustomRule]
+    )
     # Prepared: documents already run once skip graphql-core's generic executor (the bulk of
     # a hot mutation's CPU); `prepared=False` is the generic path alone, for comparison tests.
     kind = PreparedServedSchema if prepared else ServedSchema
@@ -54,6 +56,9 @@ def build_schema(
             lambda: ValidationCache(maxsize=1024),
         ],
     )
-    schema.costs = CostBook(schema._schema, max_query_cost)
-    rules.append(cost_rule(schema.costs))
+    # graphql-core's overlapping-fields rule stops at a budget of comparisons: 500,000 by
+    # default, half a second of one worker here (800 fragments spread side by side). Every
+    # document of ordo's own and GraphiQL's introspection spends under 10.
+    overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET = MAX_FIELD_COMPARISONS
+    schema.gate = Gate(schema._schema, CostBook(schema._schema, max_query_cost))
     return schema

@@ -1,17 +1,18 @@
 """Query cost: a static estimate of what a document asks of the service (SPEC §5, the table).
 
-Each operation's cost is computed once per document from its selections and kept by the
-document's text: a fixed number, plus terms scaled by a `first` given as a variable (the
-request's value decides those). The check is a validation rule made once per schema, so
-Strawberry's ValidationCache keeps answering repeated documents (a rule class made per request
-would miss it, strawberry issue #4635); the request's cost is reported in `extensions.cost`.
+Each operation's cost is computed once per document (schema/gate.py keeps it by the document's
+text): a fixed number, plus terms scaled by a `first` given as a variable (the request's value
+decides those). Each fragment is priced once, before the operations that spread it, so the
+walk is linear in the document's size however the fragments spread one another.
+Introspection is priced by what it returns: the objects its selection can answer, with every
+list at the size the schema gives it, held to what one full introspection returns.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from graphql import (
@@ -23,44 +24,59 @@ from graphql import (
     GraphQLField,
     GraphQLList,
     GraphQLNamedType,
-    GraphQLObjectType,
     GraphQLSchema,
-    GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
-    OperationType,
     SelectionSetNode,
-    ValidationRule,
     VariableNode,
+    get_introspection_query,
     get_named_type,
+    is_input_object_type,
     is_interface_type,
     is_object_type,
+    is_union_type,
     parse,
 )
 from graphql.language.ast import Node
 
 from domain.errors import ErrorCode
-from schema.limits import MAX_TOKENS
+from schema.fragments import dependency_order, fragment_definitions
 
 DEFAULT_MAX_QUERY_COST = 1000
 OBJECT = 1  # an object or union value, each item of a list counted
 READ = 1  # a field that reads the store: every root query field, and these
 READS = frozenset({("Promo", "used")})
 MUTATION = 10  # a root mutation field: one script
-INTROSPECTION = 1  # __schema / __type: answered from memory, bounded by the schema's size
 # Lists without `first`: the size the estimate assumes (an entity's orders are not paged).
 BOUNDS = {("Query", "orders"): 50}
 DEFAULT_BOUND = 5
 PAGE_LISTS = frozenset({"edges", "nodes"})  # a connection's lists: its `first` sizes them
+INTROSPECTION_ROOTS = {"__schema": "__Schema", "__type": "__Type"}
+# Terms scaled by variables, counted at every nesting: ordo's documents have one or two; a
+# document of thousands would make each sum of costs as long as itself.
+MAX_TERMS = 64
+
+
+class TooComplex(Exception):
+    """A document whose cost has more variable-sized terms than MAX_TERMS."""
 
 
 @dataclass(frozen=True, slots=True)
 class Cost:
-    """`fixed` plus, for each scaled term, the `first` variable's value times its cost."""
+    """`fixed` plus, for each scaled term, the `first` variable's value times its cost; and
+    the objects introspection answers (never scaled: only the root has __schema and __type)."""
 
     fixed: int = 0
     scaled: tuple[tuple[str, int, Cost], ...] = ()  # (variable, its fallback, cost per item)
+    introspection: int = 0
+    terms: int = field(default=0, compare=False)
+
+    def __post_init__(self) -> None:
+        terms = len(self.scaled) + sum(cost.terms for _, _, cost in self.scaled)
+        if terms > MAX_TERMS:
+            raise TooComplex
+        object.__setattr__(self, "terms", terms)
 
     def of(self, variables: Mapping[str, Any] | None) -> int:
         if not self.scaled:
@@ -72,15 +88,27 @@ class Cost:
         )
 
     def __add__(self, other: Cost) -> Cost:
-        return Cost(self.fixed + other.fixed, self.scaled + other.scaled)
+        fixed, introspection = self.fixed + other.fixed, self.introspection + other.introspection
+        if not other.scaled or not self.scaled:
+            return Cost(fixed, self.scaled or other.scaled, introspection)
+        # One term per variable: a fragment spread twice adds its terms, it does not repeat them.
+        merged = {(name, fallback): cost for name, fallback, cost in self.scaled}
+        for name, fallback, cost in other.scaled:
+            known = merged.get((name, fallback))
+            merged[(name, fallback)] = cost if known is None else known + cost
+        return Cost(fixed, tuple((n, f, c) for (n, f), c in merged.items()), introspection)
 
     def times(self, factor: int) -> Cost:
-        return Cost(self.fixed * factor, tuple((n, f, c.times(factor)) for n, f, c in self.scaled))
+        scaled = tuple((n, f, c.times(factor)) for n, f, c in self.scaled)
+        return Cost(self.fixed * factor, scaled, self.introspection * factor)
 
     @property
     def least(self) -> int:
         """The cost whatever the variables: each scaled term at size 0."""
         return self.fixed
+
+
+NOTHING = Cost()
 
 
 def _size(value: Any, fallback: int) -> int:
@@ -90,111 +118,177 @@ def _size(value: Any, fallback: int) -> int:
 
 
 Costs = dict[str | None, Cost]  # by operation name (None: an anonymous operation)
+Size = int | tuple[str, int]  # a list's size: a number, or a variable with its fallback
 
 
-def document_costs(schema: GraphQLSchema, document: DocumentNode) -> Costs:
-    """Each operation's cost; unknown fields and types (the validator's errors) cost nothing."""
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    walker = _Walker(schema, fragments)
+def document_costs(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    order: list[FragmentDefinitionNode] | None = None,
+) -> Costs:
+    """Each operation's cost; unknown fields and types (the validator's errors) cost nothing.
+    `order`: the fragments in dependency order (schema/fragments.py), found if not given."""
+    if order is None:
+        found = dependency_order(fragment_definitions(document))
+        order = [] if isinstance(found, GraphQLError) else found
+    walker = _Walker(schema, BOUNDS, order)
     costs: Costs = {}
     for operation in document.definitions:
         if isinstance(operation, OperationDefinitionNode):
             root = schema.get_root_type(operation.operation)
             name = operation.name.value if operation.name else None
             costs[name] = (
-                walker.root(root, operation.operation, operation.selection_set) if root else Cost()
+                walker.parts(root, operation.selection_set).under(None) if root else NOTHING
             )
     return costs
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """A selection's cost, split by what the field holding it decides: a connection's `first`
+    sizes its page lists (`items` per item), any other field leaves them at their own bound."""
+
+    common: Cost = NOTHING
+    items: Cost = NOTHING
+    unpaged: Cost = NOTHING
+
+    def __add__(self, other: _Parts) -> _Parts:
+        return _Parts(
+            self.common + other.common, self.items + other.items, self.unpaged + other.unpaged
+        )
+
+    def under(self, page: Size | None) -> Cost:
+        return self.common + (self.unpaged if page is None else _scale(self.items, page))
+
+
 class _Walker:
-    schema: GraphQLSchema
-    fragments: dict[str, FragmentDefinitionNode]
+    """Prices selections on one schema; each fragment once, when it is made (`order`)."""
 
-    def root(
-        self, root: GraphQLObjectType, kind: OperationType, selections: SelectionSetNode
-    ) -> Cost:
-        own = MUTATION if kind == OperationType.MUTATION else READ
-        total = Cost()
-        for node, definition in self.fields(root, selections, frozenset()):
-            total += Cost(own) + self.field(root, node, definition)
-        return total
-
-    def field(self, parent: GraphQLNamedType, node: FieldNode, definition: GraphQLField) -> Cost:
-        """The value's cost: its objects and their fields, lists times their size."""
-        own = Cost(READ if (parent.name, node.name.value) in READS else 0)
-        first = _first(node, definition)
-        value = definition.type
-        list_size: int | tuple[str, int] | None = None
-        inner = value
-        while not isinstance(inner, GraphQLNamedType):
-            if isinstance(inner, GraphQLList) and list_size is None:
-                list_size = first or BOUNDS.get((parent.name, node.name.value), DEFAULT_BOUND)
-            inner = inner.of_type
-        item = self.value(inner, node.selection_set, first if list_size is None else None)
-        if list_size is None:
-            return own + item
-        return own + _scale(item, list_size)
-
-    def value(
+    def __init__(
         self,
-        type_: GraphQLNamedType,
-        selections: SelectionSetNode | None,
-        page: int | tuple[str, int] | None,
-    ) -> Cost:
-        if selections is None:  # a scalar or an enum
-            return Cost()
-        if type_ is _INTROSPECTION:
-            return Cost(OBJECT)
-        total = Cost(OBJECT)
-        for node, definition in self.fields(type_, selections, frozenset()):
-            if page is not None and node.name.value in PAGE_LISTS:
-                inner = get_named_type(definition.type)
-                total += _scale(self.value(inner, node.selection_set, None), page)
-            else:
-                total += self.field(type_, node, definition)
-        return total
+        schema: GraphQLSchema,
+        bounds: Mapping[tuple[str, str], int],
+        order: list[FragmentDefinitionNode],
+    ) -> None:
+        self.schema = schema
+        self.bounds = bounds
+        self.order = order
+        roots = {
+            schema.query_type: READ,
+            schema.subscription_type: READ,
+            schema.mutation_type: MUTATION,
+        }
+        self.roots: dict[GraphQLNamedType, int] = {
+            t: own for t, own in roots.items() if t is not None
+        }
+        self.fragments: dict[str, _Parts] = {}
+        for fragment in order:
+            inner = schema.get_type(fragment.type_condition.name.value)
+            if inner is not None:
+                self.fragments[fragment.name.value] = self.parts(inner, fragment.selection_set)
 
-    def fields(
-        self, type_: GraphQLNamedType, selections: SelectionSetNode, seen: frozenset[str]
-    ) -> Iterable[tuple[FieldNode, GraphQLField]]:
-        """The selected fields with their definitions; fragments on any member are all added
-        (an upper bound), fragment cycles are the validator's error and end here."""
+    @cached_property
+    def _introspection(self) -> _Walker:
+        return _Walker(self.schema, introspection_bounds(self.schema), self.order)
+
+    def parts(self, type_: GraphQLNamedType, selections: SelectionSetNode) -> _Parts:
+        total = _Parts()
         for selection in selections.selections:
             if isinstance(selection, FieldNode):
-                name = selection.name.value
-                if name in ("__schema", "__type"):
-                    yield selection, _INTROSPECTION_FIELD
-                elif (is_object_type(type_) or is_interface_type(type_)) and (
-                    found := type_.fields.get(name)
-                ):
-                    yield selection, found
+                total += self._field_parts(type_, selection)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = self.schema.get_type(condition.name.value) if condition else type_
                 if inner is not None:
-                    yield from self.fields(inner, selection.selection_set, seen)
+                    total += self.parts(inner, selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is None or name in seen:
-                    continue
-                inner = self.schema.get_type(fragment.type_condition.name.value)
-                if inner is not None:
-                    yield from self.fields(inner, fragment.selection_set, seen | {name})
+                total += self.fragments.get(selection.name.value, _Parts())
+        return total
+
+    def _field_parts(self, parent: GraphQLNamedType, node: FieldNode) -> _Parts:
+        name = node.name.value
+        if name in INTROSPECTION_ROOTS:
+            return _Parts(Cost(self.roots.get(parent, 0)) + self.introspected(node))
+        definition = (
+            parent.fields.get(name) if is_object_type(parent) or is_interface_type(parent) else None
+        )
+        if definition is None:
+            return _Parts()
+        if name in PAGE_LISTS:
+            items = self.value(get_named_type(definition.type), node.selection_set, None)
+            return _Parts(NOTHING, items, self.field(parent, node, definition))
+        return _Parts(self.field(parent, node, definition))
+
+    def introspected(self, node: FieldNode) -> Cost:
+        """__schema and __type: their own object, and what they answer in introspection's
+        objects, each list at the largest size the schema gives it."""
+        inner = self.schema.get_type(INTROSPECTION_ROOTS[node.name.value])
+        assert inner is not None
+        objects = self._introspection.value(inner, node.selection_set, None).fixed
+        return Cost(OBJECT, introspection=objects)
+
+    def field(self, parent: GraphQLNamedType, node: FieldNode, definition: GraphQLField) -> Cost:
+        """The value's cost: its objects and their fields, lists times their size."""
+        name = node.name.value
+        own = self.roots.get(parent, READ if (parent.name, name) in READS else 0)
+        first = _first(node, definition)
+        inner = definition.type
+        list_size: Size | None = None
+        while not isinstance(inner, GraphQLNamedType):
+            if isinstance(inner, GraphQLList) and list_size is None:
+                list_size = first or self.bounds.get((parent.name, name), DEFAULT_BOUND)
+            inner = inner.of_type
+        item = self.value(inner, node.selection_set, first if list_size is None else None)
+        if list_size is None:
+            return Cost(own) + item
+        return Cost(own) + _scale(item, list_size)
+
+    def value(
+        self, type_: GraphQLNamedType, selections: SelectionSetNode | None, page: Size | None
+    ) -> Cost:
+        if selections is None:  # a scalar or an enum
+            return NOTHING
+        return Cost(OBJECT) + self.parts(type_, selections).under(page)
 
 
-def _scale(item: Cost, size: int | tuple[str, int]) -> Cost:
+def introspection_bounds(schema: GraphQLSchema) -> dict[tuple[str, str], int]:
+    """Each introspection list at the largest size this schema gives it."""
+    types = list(schema.type_map.values())
+
+    def most(sizes: list[int]) -> int:
+        return max(sizes, default=0)
+
+    fields = [t.fields for t in types if is_object_type(t) or is_interface_type(t)]
+    inputs = [t.fields for t in types if is_input_object_type(t)]
+    arguments = [len(f.args) for group in fields for f in group.values()]
+    arguments += [len(d.args) for d in schema.directives]
+    return {
+        ("__Schema", "types"): len(types),
+        ("__Schema", "directives"): len(schema.directives),
+        ("__Type", "fields"): most([len(group) for group in fields]),
+        ("__Type", "inputFields"): most([len(group) for group in inputs]),
+        ("__Type", "enumValues"): most([len(getattr(t, "values", ())) for t in types]),
+        ("__Type", "interfaces"): most([len(getattr(t, "interfaces", ())) for t in types]),
+        ("__Type", "possibleTypes"): most(
+            [
+                len(schema.get_possible_types(t))
+                for t in types
+                if is_union_type(t) or is_interface_type(t)
+            ]
+        ),
+        ("__Field", "args"): most(arguments),
+        ("__Directive", "args"): most(arguments),
+    }
+
+
+def _scale(item: Cost, size: Size) -> Cost:
     if isinstance(size, int):
         return item.times(size)
     name, fallback = size
     return Cost(0, ((name, fallback, item),))
 
 
-def _first(node: FieldNode, definition: GraphQLField) -> int | tuple[str, int] | None:
+def _first(node: FieldNode, definition: GraphQLField) -> Size | None:
     """A `first` argument's size: its literal, or its variable with the size it falls back to
     (the argument's default, else the bound of a list without `first`)."""
     argument = definition.args.get("first")
@@ -212,80 +306,53 @@ def _first(node: FieldNode, definition: GraphQLField) -> int | tuple[str, int] |
     return fallback
 
 
-# __schema and __type cost their own weight: nothing below them is counted.
-_INTROSPECTION = GraphQLUnionType("Introspection", [])
-_INTROSPECTION_FIELD = GraphQLField(_INTROSPECTION)
-
-
 class CostBook:
-    """Each document's operation costs by its text (as many as ValidationCache keeps), and the
-    limit they are held to."""
+    """The limits operations are held to, and how a refusal and a report read."""
 
-    def __init__(self, schema: GraphQLSchema, limit: int, size: int = 1024) -> None:
-        self.schema = schema
+    def __init__(self, schema: GraphQLSchema, limit: int) -> None:
         self.limit = limit
-        self.size = size
-        self._costs: OrderedDict[str, Costs | None] = OrderedDict()
-
-    def of_text(self, query: str) -> Costs | None:
-        """The document's costs; None when it does not parse (the parser reports that)."""
-        if query in self._costs:
-            return self._costs[query]
-        try:
-            document = parse(query, max_tokens=MAX_TOKENS)
-        except GraphQLError:
-            return self._keep(query, None)
-        return self._keep(query, document_costs(self.schema, document))
-
-    def of_document(self, document: DocumentNode) -> Costs:
-        source = document.loc.source.body if document.loc else None
-        if source is not None and (found := self._costs.get(source)) is not None:
-            return found
-        costs = document_costs(self.schema, document)
-        if source is not None:
-            self._keep(source, costs)
-        return costs
-
-    def _keep(self, query: str, costs: Costs | None) -> Costs | None:
-        self._costs[query] = costs
-        if len(self._costs) > self.size:
-            self._costs.popitem(last=False)
-        return costs
-
-    def operation(self, query: str | None, name: str | None) -> Cost | None:
-        """The cost of the operation a request runs: None when the request names none that
-        the document holds (that is the request's error, reported as graphql-core does)."""
-        costs = self.of_text(query) if query else None
-        if not costs:
-            return None
-        if name is None:
-            return next(iter(costs.values())) if len(costs) == 1 else None
-        return costs.get(name)
+        self.introspection_limit = full_introspection(schema)
 
     def report(self, requested: int) -> dict[str, int]:
         return {"requestedQueryCost": requested, "maximumAvailable": self.limit}
 
     def refusal(self, requested: int, node: Node | None = None) -> GraphQLError:
-        code = ErrorCode.QUERY_TOO_COSTLY
-        return GraphQLError(
-            f"the query costs {requested}; at most {self.limit} is allowed (SPEC §5)",
-            node,
-            extensions={"code": code.name, "status": code.status},
+        return _too_costly(
+            f"the query costs {requested}; at most {self.limit} is allowed (SPEC §5)", node
+        )
+
+    def over(self, cost: Cost, node: Node | None = None) -> GraphQLError | None:
+        """The refusal of an operation costing too much whatever its variables, if it does."""
+        if cost.least > self.limit:
+            return self.refusal(cost.least, node)
+        if cost.introspection > self.introspection_limit:
+            return _too_costly(
+                f"the query's introspection answers up to {cost.introspection} objects;"
+                f" at most {self.introspection_limit}, one full introspection, are allowed"
+                " (SPEC §5)",
+                node,
+            )
+        return None
+
+    def too_complex(self, node: Node | None = None) -> GraphQLError:
+        return _too_costly(
+            f"the query sizes more than {MAX_TERMS} lists by variables (SPEC §5)", node
         )
 
 
-def cost_rule(book: CostBook) -> type[ValidationRule]:
-    """The validation rule holding every operation to the limit, made once per schema: the
-    same class on every request, so validation stays cached."""
+def full_introspection(schema: GraphQLSchema) -> int:
+    """The objects the fullest introspection query (every option graphql-core has) answers."""
+    query = get_introspection_query(
+        descriptions=True,
+        specified_by_url=True,
+        directive_is_repeatable=True,
+        schema_description=True,
+        input_value_deprecation=True,
+        one_of=True,
+    )
+    return sum(cost.introspection for cost in document_costs(schema, parse(query)).values())
 
-    class QueryCost(ValidationRule):
-        def enter_document(self, node: DocumentNode, *_args: Any) -> None:
-            costs = book.of_document(node)
-            for definition in node.definitions:
-                if isinstance(definition, OperationDefinitionNode):
-                    name = definition.name.value if definition.name else None
-                    cost = costs.get(name)
-                    if cost is not None and cost.least > book.limit:
-                        self.report_error(book.refusal(cost.least, definition))
 
-    return QueryCost
+def _too_costly(message: str, node: Node | None) -> GraphQLError:
+    code = ErrorCode.QUERY_TOO_COSTLY
+    return GraphQLError(message, node, extensions={"code": code.name, "status": code.status})

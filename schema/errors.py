@@ -7,10 +7,20 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from graphql import GraphQLError
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from domain.errors import ErrorCode, OrdoError, Unavailable
 
 T = TypeVar("T")
+# Raised to be read by a client: GraphQL's errors, and Strawberry's refusals of a request (no
+# document, no such operation, a type not allowed: a 400 over HTTP, an `error` on the socket).
+_MEANT_FOR_CLIENTS = (
+    GraphQLError,
+    MissingQueryError,
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+)
 
 
 def top_level(code: ErrorCode, message: str) -> GraphQLError:
@@ -36,9 +46,9 @@ async def answer(call: Callable[[], Awaitable[T]]) -> T:
 
 
 def should_mask(error: GraphQLError) -> bool:
-    """Mask what nobody meant a client to see: anything not raised as a GraphQLError."""
+    """Mask what nobody meant a client to see: anything not raised for a client to read."""
     original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
+    return original is not None and not isinstance(original, _MEANT_FOR_CLIENTS)
 
 
 def masked(errors: list[GraphQLError]) -> list[GraphQLError]:

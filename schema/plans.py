@@ -221,8 +221,15 @@ class _Compiler:
         )  # fmt: skip
 
     def collect(
-        self, object_type: GraphQLObjectType, sets: list[SelectionSetNode]
+        self,
+        object_type: GraphQLObjectType,
+        sets: list[SelectionSetNode],
+        visited: set[str] | None = None,
     ) -> Iterable[FieldNode]:
+        """The fields of one object's selection, each fragment spread taken once (GraphQL's
+        CollectFields keeps visitedFragments so): a fragment spreading the next one twice,
+        thirty deep, would otherwise be walked 2^30 times."""
+        visited = set() if visited is None else visited
         for selection_set in sets:
             for selection in selection_set.selections:
                 if selection.directives:
@@ -232,6 +239,9 @@ class _Compiler:
                     continue
                 condition: NamedTypeNode | None
                 if isinstance(selection, FragmentSpreadNode):
+                    if selection.name.value in visited:
+                        continue
+                    visited.add(selection.name.value)
                     fragment = self.fragments[selection.name.value]
                     condition, inner = (fragment.type_condition, fragment.selection_set)
                     if fragment.directives or fragment.variable_definitions:
@@ -240,7 +250,7 @@ class _Compiler:
                     assert isinstance(selection, InlineFragmentNode)
                     condition, inner = selection.type_condition, selection.selection_set
                 if condition is None or condition.name.value == object_type.name:
-                    yield from self.collect(object_type, [inner])
+                    yield from self.collect(object_type, [inner], visited)
                 elif isinstance(self.schema.get_type(condition.name.value), GraphQLObjectType):
                     continue  # another object type's fields: never this object's
                 else:

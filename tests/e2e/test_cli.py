@@ -24,7 +24,9 @@ def test_checked_in_schema_is_the_served_schema() -> None:
 def test_server_without_admin_token_makes_one_prints_it_and_accepts_it() -> None:
     server = OrdoServer(None, admin_token=None)
     with running(server):
-        printed = re.search(r"admin token: (\S+)", Path(server.log.name).read_text())
+        printed = re.search(
+            r"^export ORDO_ADMIN_TOKEN=(\S+)$", Path(server.log.name).read_text(), re.MULTILINE
+        )
         assert printed is not None
         query = {"query": 'mutation { createUser(userId: "u-cli") { userId errors { code } } }'}
         answer = httpx.post(

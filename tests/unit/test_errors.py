@@ -38,8 +38,15 @@ SPEC_STATUS = {
     "INVALID_CURSOR": 400,
     "UNAVAILABLE": 503,
 }
-# Added beyond the GraphQL enum for the REST edge: body over 1 MiB (§7), not JSON (§6).
-EDGE_STATUS = {"PAYLOAD_TOO_LARGE": 413, "UNSUPPORTED_MEDIA_TYPE": 415}
+# Added beyond the GraphQL enum for the HTTP edge: body over 1 MiB (§7), not JSON (§6), no
+# route or a method the path does not take (§6), a request head over 16 KiB (§7).
+EDGE_STATUS = {
+    "PAYLOAD_TOO_LARGE": 413,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
+    "ROUTE_NOT_FOUND": 404,
+    "METHOD_NOT_ALLOWED": 405,
+    "HEADERS_TOO_LARGE": 431,
+}
 
 
 @pytest.mark.parametrize(("name", "status"), sorted(SPEC_STATUS.items()))

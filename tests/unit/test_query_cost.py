@@ -4,10 +4,17 @@ schema with `first`: lists by their bound or `first`, a `first` variable by its 
 from __future__ import annotations
 
 import strawberry
-from graphql import parse
+from graphql import get_introspection_query, parse
 
 from schema.build import build_schema
-from schema.cost import Cost, CostBook, document_costs
+from schema.cost import (
+    DEFAULT_MAX_QUERY_COST,
+    Cost,
+    CostBook,
+    document_costs,
+    introspection_bounds,
+)
+from schema.gate import Gate
 from schema.served import ServedSchema
 
 SCHEMA = build_schema()
@@ -35,14 +42,43 @@ def test_each_operation_of_a_document_has_its_own_cost() -> None:
     assert {name: c.fixed for name, c in found.items()} == {"A": 0, "B": 51}
 
 
-def test_fragments_count_and_their_cycles_end() -> None:
+def test_fragments_count_once_per_spread() -> None:
     query = """{ order(orderId: "o") { ...F type { ... on RentPayment { term } } } }
-    fragment F on Order { items { price } ...G } fragment G on Order { ...F }"""
-    assert cost(query)[None].fixed == 2 + 5 + 1
+    fragment F on Order { items { price } ...G } fragment G on Order { events { type } }"""
+    assert cost(query)[None].fixed == 2 + 5 + 5 + 1
 
 
-def test_introspection_costs_its_root_fields_only() -> None:
-    assert cost("{ __schema { types { fields { name } } } }")[None].fixed == 2
+def test_a_fragment_chain_is_priced_in_steps_linear_in_its_length() -> None:
+    """Each fragment spreads the next twice: 2^40 spreads if expanded, 41 fragments priced."""
+    depth = 40
+    chain = " ".join(f"fragment F{i} on Order {{ ...F{i + 1} ...F{i + 1} }}" for i in range(depth))
+    last = f"fragment F{depth} on Order {{ items {{ price }} }}"
+    query = f'{{ order(orderId: "o") {{ ...F0 }} }} {chain} {last}'
+    assert cost(query)[None].fixed == 2 + 5 * 2**depth
+
+
+def test_introspection_costs_its_root_field_and_counts_what_it_answers() -> None:
+    found = cost("{ __schema { types { fields { name } } } }")[None]
+    assert found.fixed == 2
+    bounds = introspection_bounds(SCHEMA._schema)
+    types, fields = bounds[("__Schema", "types")], bounds[("__Type", "fields")]
+    assert found.introspection == 1 + types * (1 + fields)
+
+
+def test_one_full_introspection_is_the_introspection_limit() -> None:
+    book = CostBook(SCHEMA._schema, DEFAULT_MAX_QUERY_COST)
+    query = get_introspection_query(
+        descriptions=True,
+        specified_by_url=True,
+        directive_is_repeatable=True,
+        schema_description=True,
+        input_value_deprecation=True,
+        one_of=True,
+    )
+    [full] = cost(query).values()
+    assert full.introspection == book.introspection_limit
+    assert book.over(full) is None
+    assert book.over(full + full) is not None
 
 
 @strawberry.type
@@ -88,7 +124,7 @@ def test_a_first_variable_is_sized_by_the_request() -> None:
 
 async def test_a_first_variable_over_the_limit_is_refused_per_request() -> None:
     served = ServedSchema(query=Probe)
-    served.costs = CostBook(served._schema, 50)
+    served.gate = Gate(served._schema, CostBook(served._schema, 50))
     query = "query($n: Int) { things(first: $n) { name } }"
     ran = await served.execute(query, {"n": 49})
     assert ran.errors is None

@@ -101,6 +101,14 @@ def test_negative_price_is_a_400_naming_the_price() -> None:
     assert "negative" in error.message
 
 
+@pytest.mark.parametrize("value", ["-0", "-0.00", "-000", "-1"])
+def test_a_signed_price_is_refused_negative_zero_included(value: str) -> None:
+    """A price is returned as given: "-0" would be shown as a negative zero."""
+    error = refused(check_price, value, PATH)
+    assert error.field == tuple(PATH)
+    assert "signed" in error.message
+
+
 @pytest.mark.parametrize(
     "value", ["1000000000000000000", "1234567890123.123456", "1.1234567", "0.0000001"]
 )

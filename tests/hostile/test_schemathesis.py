@@ -1,4 +1,5 @@
-"""schemathesis against the REST routes (/openapi.json) and the GraphQL schema (introspected):
+"""schemathesis against the REST routes (/openapi.json) and the GraphQL schema (introspected),
+on a server of each GraphQL path (prepared plans and generic):
 generated requests, valid and invalid, never get a 5xx, and every answer has the documented
 shape (REST: the OpenAPI responses, errors {"error": {code, message}}; GraphQL: SPEC §5).
 Bounded: a few dozen examples per operation, and every operation of SPEC §5 and §6 gets them."""
@@ -54,9 +55,13 @@ scalar("DateTime", st.datetimes(timezones=st.just(UTC)).map(datetime.isoformat))
 scalar("Decimal", st.decimals(allow_nan=False, allow_infinity=False, places=2).map(str))
 
 
-@pytest.fixture(scope="module")
-def hostile_server(redis_server: RedisServer) -> Iterator[OrdoServer]:
-    server = OrdoServer(redis_server.url)
+@pytest.fixture(scope="module", params=["prepared", "generic"])
+def hostile_server(
+    request: pytest.FixtureRequest, redis_server: RedisServer
+) -> Iterator[OrdoServer]:
+    """Both GraphQL paths: the prepared plans (the default) and graphql-core's generic one."""
+    prepared = "true" if request.param == "prepared" else "false"
+    server = OrdoServer(redis_server.url, env={"ORDO_GRAPHQL_PREPARED": prepared})
     server.start()
     yield server
     server.stop()
