@@ -359,6 +359,9 @@ def test_a_message_limit_that_is_not_positive_stops_the_start() -> None:
     assert "ordo: ORDO_WS_MAX_MESSAGE must be a positive number" in str(exited.value)
 
 
+ADMIN = {"token": ADMIN_TOKEN}
+
+
 async def test_the_configured_limit_holds_in_every_worker(strict: OrdoServer) -> None:
     """Several connections, so both workers (on Redis) are most likely met; uncompressed too."""
     log = Log(strict)
@@ -366,7 +369,7 @@ async def test_the_configured_limit_holds_in_every_worker(strict: OrdoServer) ->
         async with connect(
             ws_url(strict.url), subprotocols=[PROTOCOL], compression=compression
         ) as socket:
-            await socket.send('{"type":"connection_init"}')
+            await socket.send(json.dumps({"type": "connection_init", "payload": ADMIN}))
             assert json.loads(await socket.recv()) == {"type": "connection_ack"}
             await socket.send(_ping(SMALL))
             assert json.loads(await asyncio.wait_for(socket.recv(), 30)) == {"type": "pong"}
