@@ -48,7 +48,9 @@ def read_json(raw: bytes | str) -> Any:
     shape = raw.translate(_SHAPE)
     if _WIDE in shape:
         return _exact(raw)
-    _check_depth(raw, shape.count(b"["))
+    # The count of opening brackets bounds the depth from above: most bodies stop there.
+    if shape.count(b"[") > MAX_DEPTH and too_deep(raw):
+        raise _too_deep()
     return value
 
 
@@ -76,7 +78,8 @@ def _exact(raw: bytes) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise Unreadable(f"not UTF-8: byte {error.start} is {raw[error.start]:#04x}") from None
-    _check_depth(raw, raw.count(b"[") + raw.count(b"{"))
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and too_deep(raw):
+        raise _too_deep()
     try:
         value = json.loads(text, parse_constant=_not_a_number, parse_float=_float, parse_int=_int)
     except ValueError as error:  # JSONDecodeError, or Unreadable from the parse_ functions
@@ -86,10 +89,8 @@ def _exact(raw: bytes) -> Any:
     return value
 
 
-def _check_depth(raw: bytes, opening: int) -> None:
-    # The count of opening brackets bounds the depth from above: most bodies stop there.
-    if opening > MAX_DEPTH and too_deep(raw):
-        raise Unreadable(f"arrays and objects nest more than {MAX_DEPTH} deep")
+def _too_deep() -> Unreadable:
+    return Unreadable(f"arrays and objects nest more than {MAX_DEPTH} deep")
 
 
 def _encoded(text: str) -> bytes:
