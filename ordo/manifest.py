@@ -8,9 +8,10 @@ its document's SHA-256, stops the server with a message naming the entry.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
+
+from ordo.json_input import Unreadable, read_json
 
 _HEX = re.compile(r"[0-9a-f]{64}")
 _PREFIX = "sha256:"  # the GraphQL-over-HTTP persisted documents appendix's form of the id
@@ -33,8 +34,8 @@ def normal_hash(value: str) -> str | None:
 def load_manifest(path: Path) -> dict[str, str]:
     """hash -> document, every hash checked against its document."""
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+        entries = read_json(path.read_bytes())  # the requests' reader: one set of rules
+    except (OSError, Unreadable) as error:
         raise ManifestError(f"ORDO_TRUSTED_DOCUMENTS {path}: not readable JSON: {error}") from error
     if not isinstance(entries, dict) or not entries:
         raise ManifestError(
