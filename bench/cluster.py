@@ -38,8 +38,8 @@ from domain.validation import MAX_COUNT
 from ordo.connect import connect
 from ordo.settings import load_settings
 from resolvers import orders, promos, users
-from resolvers.keys import Home, order_promo_keys, promo_keys
-from resolvers.scripts import source
+from store.keys import Home, order_promo_keys, promo_keys
+from store.scripts import source
 from tests.support import OrdoServer, RedisCluster, RedisServer, running
 
 USERS = 200

@@ -11,8 +11,8 @@ from bench.seed import RENT, TEMPLATE_USER, items
 from domain.order import PromoActivation
 from domain.validation import MAX_COUNT
 from resolvers import entity_orders, promos
-from resolvers.keys import Home, home_key, order_keys
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, home_key, order_keys
 
 PROMOS = 10
 ORDERS_PER_ENTITY = 10

@@ -1,6 +1,6 @@
 """Many orders fast: record the scripts one real resolver call runs, then replay them in big
 pipelines with other ids. The keys and arguments stay exactly what the resolvers build
-(resolvers/keys.py's layout, the real Lua scripts), without Python's per-request cost."""
+(store/keys.py's layout, the real Lua scripts), without Python's per-request cost."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from resolvers.replies import is_refusal
-from resolvers.scripts import source
-from resolvers.store import SingleStore, Store
+from store import SingleStore, Store
+from store.replies import is_refusal
+from store.scripts import source
 
 
 @dataclass(frozen=True)

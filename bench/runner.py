@@ -25,9 +25,9 @@ from bench.seed import Seeded, open_store, seed
 from bench.stack import FloorServer
 from domain.validation import MAX_COUNT
 from resolvers import promos
-from resolvers.keys import Home, order_promo_keys, promo_keys
-from resolvers.scripts import source
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, order_promo_keys, promo_keys
+from store.scripts import source
 from tests.support import ADMIN_TOKEN, OrdoServer, RedisServer, running
 
 REDIS_PROMO = "BENCH-RB"

@@ -15,7 +15,7 @@ from domain.validation import MAX_COUNT
 from ordo.connect import connect
 from ordo.settings import load_settings
 from resolvers import entity_orders, orders, promos, users
-from resolvers.store import Store
+from store import Store
 
 PROMO = "BENCH"
 USER_PREFIX = "bench-u-"

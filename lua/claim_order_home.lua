@@ -2,7 +2,7 @@
 -- Record where an order's keys live (its promo's or its entity's hash tag) before it is
 -- written there, so an order is never stored somewhere its id cannot lead to. Answers the
 -- home recorded and the claim's generation: an order stored under its own id counts as
--- recorded. A takeover names the claim it replaces (home and, for resolvers/homes.py, its
+-- recorded. A takeover names the claim it replaces (home and, for store/homes.py, its
 -- generation); its home was fenced first, and the new generation outranks that fence.
 local home_key, own_order_key, generation_key = KEYS[1], KEYS[2], KEYS[3]
 local home, own_home, replaces, replaces_generation = ARGV[1], ARGV[2], ARGV[3], ARGV[4]

@@ -1,5 +1,5 @@
 #!lua
--- Fence an order's recorded home before its claim moves on (resolvers/homes.py): from now on
+-- Fence an order's recorded home before its claim moves on (store/homes.py): from now on
 -- a create there carrying the claim's generation or an older one is refused. Refused itself
 -- when the order already lives there: then the claim must stay.
 local order_key, fence_key = KEYS[1], KEYS[2]

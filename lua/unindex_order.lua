@@ -1,5 +1,5 @@
 #!lua
--- Drop an entity's index entry found stale (resolvers/homes.py), unless it was written again
+-- Drop an entity's index entry found stale (store/homes.py), unless it was written again
 -- since: only the entry of the generation that was checked goes.
 local entity_orders_key, entity_claims_key = KEYS[1], KEYS[2]
 local order_id, generation = ARGV[1], tonumber(ARGV[2])

@@ -22,6 +22,10 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.schemas import SchemaGenerator
 
 from domain.errors import ErrorCode, OrdoError, Unavailable
+from feed import reader as feed
+from feed.groups import group_lags
+from feed.live import Hub
+from jobs.reaper import reap_forever
 from ordo import rest
 from ordo.auth import Authenticator, challenge
 from ordo.connect import connect
@@ -36,13 +40,9 @@ from ordo.middleware import RequestContext
 from ordo.openapi import BASE
 from ordo.persisted import Documents
 from ordo.settings import Settings, load_settings
-from resolvers import feed
-from resolvers.feed_groups import group_lags
-from resolvers.keys import partition_key
-from resolvers.live import Hub
 from resolvers.metrics import FEED_GROUP_LAG, FEED_TRIMMED
-from resolvers.reaper import reap_forever
-from resolvers.store import Store
+from store import Store
+from store.keys import partition_key
 
 log = structlog.get_logger("ordo")
 # A young collection walks what is alive and young: in a worker that is mostly the requests in

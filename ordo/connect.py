@@ -1,5 +1,5 @@
 """Make the store a URL names: a Redis server, a Redis Cluster, or the embedded fakeredis
-(resolvers/store/: SingleStore, ClusterStore, EmbeddedStore)."""
+(store/: SingleStore, ClusterStore, EmbeddedStore)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
 from ordo.settings import Settings
-from resolvers.cursor_keys import CursorKeys
 from resolvers.folded import FoldedOrders
-from resolvers.store import ClusterStore, Durability, EmbeddedStore, SingleStore, Store
+from resolvers.memory import Memory, remember
+from store import ClusterStore, Durability, EmbeddedStore, SingleStore, Store
+from store.cursor_keys import CursorKeys
 
 log = structlog.get_logger("ordo")
 CLUSTER_SCHEME = "redis+cluster://"
@@ -106,8 +107,9 @@ def _durability(settings: Settings) -> Durability:
 def connect(settings: Settings) -> Store:
     """The backend the URL names (none: the embedded store)."""
     store = _backend(settings)
-    store.folded = FoldedOrders(settings.folded_orders)
-    store.cursor_keys = CursorKeys(settings.cursor_keys)
+    remember(
+        store, Memory(FoldedOrders(settings.folded_orders), set(), CursorKeys(settings.cursor_keys))
+    )
     return store
 
 

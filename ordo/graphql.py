@@ -28,6 +28,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from domain.errors import ErrorCode, OrdoError
+from feed.live import Hub
 from ordo.auth import Authenticator, challenge
 from ordo.graphiql import graphiql_page
 from ordo.headers import header, media_type
@@ -35,14 +36,13 @@ from ordo.json_input import Unreadable, read_json
 from ordo.media import GRAPHQL_RESPONSE, JSON, negotiate
 from ordo.persisted import DocumentRefused, Documents
 from ordo.websocket import SocketAdapter, TransportWS
-from resolvers.live import Hub
 from resolvers.metrics import SOCKETS
-from resolvers.store import Store
 from schema.build import build_schema
 from schema.context import Context
 from schema.cost import DEFAULT_MAX_QUERY_COST
 from schema.errors import masked, should_mask
 from schema.prepared import PreparedSchema
+from store import Store
 
 _POST_OPERATIONS = OperationType.from_http("POST")
 _NO_PAYLOAD = cast(UnsetType, UNSET)  # connection_ack without a payload

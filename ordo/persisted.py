@@ -24,7 +24,7 @@ import structlog
 from domain.errors import ErrorCode, OrdoError, Unavailable
 from ordo.manifest import normal_hash, sha256_hex
 from resolvers.documents import read_document, register_document
-from resolvers.store import Store
+from store import Store
 
 MAX_DOCUMENT_BYTES = 64 * 1024  # a longer document runs, but is not kept
 _CACHED = 4096  # hash -> text in this process (APQ mode; the manifest is kept whole)

@@ -19,7 +19,7 @@ from domain.validation import invalid
 from ordo.headers import media_type
 from ordo.json_input import Unreadable, read_json
 from resolvers import orders
-from resolvers.store import Store
+from store import Store
 
 
 class JSONResponse(StarletteJSONResponse):

@@ -48,7 +48,7 @@ class Settings:
     max_sockets: int = 10_000  # WebSocket connections per worker
     subscription_buffer: int = 1000  # events a subscriber may lag before it is disconnected
     ws_max_message: int = 1024 * 1024  # bytes of one WebSocket message (more: closed 1009)
-    # Secrets cursors are sealed with: the first seals, all open (resolvers/cursor_keys.py).
+    # Secrets cursors are sealed with: the first seals, all open (store/cursor_keys.py).
     cursor_keys: tuple[str, ...] = ()  # none: one kept in the store
 
     @property

@@ -3,9 +3,9 @@ and instance on one Redis shares them, and one script bounds how many are kept."
 
 from __future__ import annotations
 
-from resolvers.keys import document_keys
-from resolvers.replies import Outcome, reply_of
-from resolvers.store import Store
+from store import Store
+from store.keys import document_keys
+from store.replies import Outcome, reply_of
 
 
 async def register_document(store: Store, digest: str, text: str, max_kept: int) -> int:

@@ -13,20 +13,19 @@ from domain.commands import RawItem, RawPromo, RawType
 from domain.errors import ErrorCode, OrdoError, not_open_code
 from domain.order import Order, OrderItem, OrderStatus, OrderType, PromoActivation
 from domain.validation import check_count, check_id, check_ids, invalid, parse_items, parse_type
-from resolvers import homes
-from resolvers.folded import read_orders
-from resolvers.keys import (
+from resolvers.metrics import measured
+from resolvers.order_reads import read_orders
+from resolvers.orders import change_args, created_data, ensure_promo_exists, locate, read_order
+from resolvers.users import ensure_user_known
+from store import Store, homes
+from store.keys import (
     Home,
     entity_orders_key,
     items_create_keys,
     listed_order_keys,
     listed_order_promo_keys,
 )
-from resolvers.metrics import measured
-from resolvers.orders import change_args, created_data, ensure_promo_exists, locate, read_order
-from resolvers.replies import Outcome, order_from_reply, order_unless
-from resolvers.store import Store
-from resolvers.users import ensure_user_known
+from store.replies import Outcome, order_from_reply, order_unless
 
 INPUT = ("input",)
 
@@ -101,7 +100,7 @@ async def _settle_home(
     store: Store, order_id: str, entity_id: str, home: Home, stale: homes.Claim | None
 ) -> homes.Claim:
     """Hold the order's home claim, then list it under its entity: both before writing it
-    (resolvers/homes.py). Listing only after the claim holds keeps a refused create from
+    (store/homes.py). Listing only after the claim holds keeps a refused create from
     re-pointing the entry of an order that lives elsewhere.
     """
     held = await homes.hold(store, order_id, home, stale)

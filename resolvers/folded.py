@@ -14,13 +14,12 @@ read again from the start as it is now.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from domain.fold import extended
 from domain.order import Order
-from resolvers.keys import Home, events_key
-from resolvers.replies import events_from_entries, order_from_entries
+from store.keys import Home
+from store.replies import events_from_entries, order_from_entries
 
 DEFAULT_SIZE = 4096  # orders kept per process: a few KB each
 
@@ -74,27 +73,3 @@ class FoldedOrders:
         if len(self._kept) >= self.size:
             del self._kept[next(iter(self._kept))]
         self._kept[order_id] = (last, order, home)
-
-
-async def read_orders(store: Any, wanted: Sequence[tuple[str, Home]]) -> list[Order | None]:
-    """The orders (None: no such order under that home), in one round trip when all are kept
-    or new; a kept order found stale costs one more."""
-    folded: FoldedOrders = store.folded
-    starts = [folded.start(oid, home) for oid, home in wanted]
-    replies = await store.read_many(
-        [
-            ("XRANGE", events_key(home, oid), start, "+")
-            for (oid, home), start in zip(wanted, starts, strict=True)
-        ],
-        raw=True,
-    )
-    orders = [
-        folded.fold(oid, home, start, entries)
-        for (oid, home), start, entries in zip(wanted, starts, replies, strict=True)
-    ]
-    stale = [i for i, order in enumerate(orders) if order is _STALE]
-    if stale:
-        again = await read_orders(store, [wanted[i] for i in stale])
-        for i, order in zip(stale, again, strict=True):
-            orders[i] = order
-    return orders  # type: ignore[return-value]  # no _STALE is left

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from resolvers.keys import idempotency_keys
-from resolvers.replies import Outcome, reply_of
-from resolvers.store import Store
+from store import Store
+from store.keys import idempotency_keys
+from store.replies import Outcome, reply_of
 
 TTL_SECONDS = 24 * 60 * 60
 

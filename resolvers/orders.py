@@ -12,13 +12,14 @@ from domain.access import Caller
 from domain.errors import ErrorCode, OrdoError
 from domain.order import Order, PromoActivation
 from domain.validation import check_id, invalid
-from resolvers import homes, idempotency
-from resolvers.folded import read_orders
-from resolvers.keys import Home, home_key, order_promo_keys, promo_keys
+from resolvers import idempotency
+from resolvers.memory import memory
 from resolvers.metrics import measured
-from resolvers.replies import Raw, order_from_reply, order_id_from_reply
-from resolvers.store import Call, Store
+from resolvers.order_reads import read_orders
 from resolvers.users import ensure_user_known
+from store import Call, Store, homes
+from store.keys import Home, home_key, order_promo_keys, promo_keys
+from store.replies import Raw, order_from_reply, order_id_from_reply
 
 INPUT = ("input",)
 T = TypeVar("T")
@@ -155,7 +156,7 @@ async def _open(
 async def claim_home(store: Store, order_id: str, home: Home, replaces: Home | None = None) -> Home:
     """Record the order's home before writing it there; returns the home already recorded.
 
-    `replaces`: a recorded home found to hold no order, to be taken over (resolvers/homes.py
+    `replaces`: a recorded home found to hold no order, to be taken over (store/homes.py
     takes over only after fencing it).
     """
     return (await homes.claim(store, order_id, home, replaces)).home
@@ -172,7 +173,7 @@ async def read_order(store: Store, order_id: str, home: Home) -> Order | None:
 
 
 async def find_order(store: Store, order_id: str) -> Order | None:
-    kept = store.folded.home(order_id)
+    kept = memory(store).folded.home(order_id)
     if kept is not None:
         order = await read_order(store, order_id, kept)
         if order is not None:

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 from domain.order import Order
 from domain.validation import check_id, invalid
-from resolvers import cursors
-from resolvers.cursors import Position, Snapshot
-from resolvers.folded import read_orders
-from resolvers.keys import Home, page_keys
+from resolvers.memory import memory
 from resolvers.metrics import measured
-from resolvers.replies import reply_of
-from resolvers.store import Store
+from resolvers.order_reads import read_orders
+from store import Store
+from store import page_cursors as cursors
+from store.keys import Home, page_keys
+from store.page_cursors import Position, Snapshot
+from store.replies import reply_of
 
 MAX_FIRST = 100
 CURSOR_SECONDS = 3600  # a cursor's life; retired versions are kept longer (prelude.lua)
@@ -68,7 +69,7 @@ async def list_page(
     check_id(entity_id, ["entityId"])
     if first is None or isinstance(first, bool) or not 1 <= first <= MAX_FIRST:
         raise invalid(["first"], f"first must be a whole number from 1 to {MAX_FIRST}")
-    sealer = await store.cursor_keys.sealer(store)
+    sealer = await memory(store).cursor_keys.sealer(store)
     snapshot, position = (
         cursors.decode(sealer, after, entity_id, include_declined)
         if after is not None

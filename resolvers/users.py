@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from domain.errors import ErrorCode, OrdoError
 from domain.validation import Path, check_id
-from resolvers.keys import user_key, user_keys
+from resolvers.memory import memory
 from resolvers.metrics import measured
-from resolvers.replies import reply_of
-from resolvers.store import Store
+from store import Store
+from store.keys import user_key, user_keys
+from store.replies import reply_of
 
 
 @measured("createUser")
@@ -23,10 +24,10 @@ _MAX_REMEMBERED = 100_000
 async def ensure_user_known(store: Store, user_id: str, path: Path) -> None:
     """Checked outside the reserve script: users are never deleted, so a user once known
     stays known, and this process need not ask Redis about them again."""
-    if user_id in store.known_users:
+    if user_id in memory(store).known_users:
         return
     if not await store.read("EXISTS", user_key(user_id)):
         raise OrdoError(ErrorCode.USER_NOT_AUTHORIZED, field=path)
-    if len(store.known_users) >= _MAX_REMEMBERED:
-        store.known_users.clear()
-    store.known_users.add(user_id)
+    if len(memory(store).known_users) >= _MAX_REMEMBERED:
+        memory(store).known_users.clear()
+    memory(store).known_users.add(user_id)

@@ -9,8 +9,8 @@ from typing import Any
 from domain import access
 from domain.access import Caller
 from domain.errors import OrdoError
-from resolvers.live import Hub
-from resolvers.store import Store
+from feed.live import Hub
+from store import Store
 
 
 @dataclass

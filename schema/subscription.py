@@ -9,8 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import ErrorCode, OrdoError, Unavailable
-from resolvers import subscriptions
-from resolvers.live import Overflowed
+from feed import subscriptions
+from feed.live import Overflowed
 from resolvers.metrics import SUBSCRIPTIONS
 from schema.context import Context
 from schema.errors import top_level

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from domain.order import OrderStatus
 from ordo.connect import connect
 from ordo.settings import load_settings
-from resolvers.keys import (
+from store import Store
+from store.keys import (
     Home,
     entity_orders_key,
     events_key,
@@ -25,9 +26,8 @@ from resolvers.keys import (
     promo_key_pattern,
     promo_of_key,
 )
-from resolvers.keyspace import scan_keys
-from resolvers.replies import order_from_entries
-from resolvers.store import Store
+from store.keyspace import scan_keys
+from store.replies import order_from_entries
 from tests.integration.helpers import PromoState, assert_invariants
 
 

@@ -1,4 +1,4 @@
--- Shared by every script (prepended by resolvers/scripts.py). Every function here only
+-- Shared by every script (prepended by store/scripts.py). Every function here only
 -- reads or only writes: scripts call the checks first and the writes after, because a Lua
 -- error midway does not roll back the writes already made (redis/redis#10576).
 
@@ -51,7 +51,7 @@ local function promo_data(promo_id, user_id, reason)
 end
 
 -- The one reply envelope, {outcome, payload...}: every script answers through these helpers,
--- never with a table or string of its own (resolvers/replies.py reads it, and lists the
+-- never with a table or string of its own (store/replies.py reads it, and lists the
 -- outcomes). The payload depends on the script.
 local function reply(outcome, ...)
   return {outcome, ...}

@@ -17,7 +17,7 @@ from ordo.commands.common import AsJson, RedisUrl, on_store, reported
 from ordo.commands.present import echo_json, echo_order, echo_promo, order_json, promo_json
 from resolvers import orders, promos, users
 from resolvers.promos import KEEP, Keep
-from resolvers.store import Store
+from store import Store
 
 user_app = typer.Typer(help="Users: only a known user may activate a promo code.")
 promo_app = typer.Typer(help="Promo codes and their counters.")

@@ -13,7 +13,7 @@ import typer
 from domain.errors import OrdoError, Unavailable
 from ordo.connect import connect
 from ordo.settings import load_settings
-from resolvers.store import Store
+from store import Store
 
 T = TypeVar("T")
 

@@ -10,11 +10,11 @@ from typing import Annotated
 import orjson
 import typer
 
+from feed.follower import Follower, Positions
+from feed.groups import Group
+from feed.reader import FeedEntry
 from ordo.commands.common import RedisUrl, on_store
-from resolvers.feed import FeedEntry
-from resolvers.feed_groups import Group
-from resolvers.follower import Follower, Positions
-from resolvers.store import Store
+from store import Store
 
 
 def feed(

@@ -1,4 +1,4 @@
-"""`ordo import-mongo`: seed 000's MongoDB data into a store (resolvers/importer.py)."""
+"""`ordo import-mongo`: seed 000's MongoDB data into a store (jobs/importer.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
+from jobs.importer import ImportReport, Outcome, import_seed
 from ordo.commands.common import RedisUrl, fail, on_store, required
 from ordo.commands.mongoexport import ExportError, read_seed_files
-from resolvers.importer import ImportReport, Outcome, import_seed
 
 DOCUMENTS = ("users", "orders", "promos")
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from resolvers.importer import Labeled, SeedDocuments
+from jobs.importer import Labeled, SeedDocuments
 
 COLLECTIONS = ("users", "orders", "promos")
 

@@ -1,11 +1,11 @@
-"""`ordo reindex`: the pages' listings backfilled (resolvers/reindex.py) from a shell."""
+"""`ordo reindex`: the pages' listings backfilled (jobs/reindex.py) from a shell."""
 
 from __future__ import annotations
 
 import typer
 
+from jobs.reindex import reindex_store
 from ordo.commands.common import RedisUrl, on_store
-from resolvers.reindex import reindex_store
 
 
 def reindex(redis_url: RedisUrl = None) -> None:

@@ -1,11 +1,11 @@
-"""`ordo verify`: the store's audit (resolvers/verify.py) from a shell."""
+"""`ordo verify`: the store's audit (jobs/verify.py) from a shell."""
 
 from __future__ import annotations
 
 import typer
 
+from jobs.verify import ATTEMPTS, verify_store
 from ordo.commands.common import RedisUrl, on_store
-from resolvers.verify import ATTEMPTS, verify_store
 
 
 def verify(redis_url: RedisUrl = None) -> None:

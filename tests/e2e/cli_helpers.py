@@ -20,7 +20,7 @@ import redis
 
 from ordo.connect import connect
 from ordo.settings import load_settings
-from resolvers.store import Store
+from store import Store
 from tests.support import ROOT, RedisServer
 
 FIXTURES = ROOT / "tests" / "fixtures" / "mongo"

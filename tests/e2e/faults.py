@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from resolvers.store import Store
+from store import Store
 from tests.audit import Audit, audit, redis_store
 from tests.load import Config, Load
 from tests.support import OrdoServer, RedisServer, _wait_until

@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 
 from domain.order import Order
-from resolvers.keys import events_key, promo_keys
 from resolvers.orders import locate
-from resolvers.replies import events_from_entries, order_from_entries
-from resolvers.store import Store
+from store import Store
+from store.keys import events_key, promo_keys
+from store.replies import events_from_entries, order_from_entries
 from tests.e2e.conftest import Api
 from tests.support import unique
 

@@ -15,8 +15,8 @@ import httpx
 
 from domain.errors import OrdoError
 from ordo.media import GRAPHQL_RESPONSE
-from resolvers import cursors
-from resolvers.sealing import Sealer
+from store import page_cursors as cursors
+from store.sealing import Sealer
 from tests.support import ADMIN_TOKEN, unique
 
 # Both apps seal cursors with this (ORDO_CURSOR_KEY), so their cursors open here to compare.

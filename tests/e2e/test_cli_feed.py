@@ -18,9 +18,9 @@ import httpx
 import pytest
 
 from resolvers import orders
-from resolvers.keys import events_key
 from resolvers.orders import locate
-from resolvers.replies import events_from_entries
+from store.keys import events_key
+from store.replies import events_from_entries
 from tests.e2e.cli_helpers import empty_database, ordo, store_at
 from tests.support import OrdoServer, RedisCluster, RedisServer, running
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import redis
 
 from resolvers import pages
-from resolvers.keys import entity_homes_key, listing_keys, order_of_key
+from store.keys import entity_homes_key, listing_keys, order_of_key
 from tests.e2e.cli_helpers import dump, empty_database, ordo, store_at
 from tests.e2e.test_cli_verify import promo_with_orders_in_every_state, verify
 from tests.support import RedisServer

@@ -9,8 +9,8 @@ import redis
 
 from domain.order import PromoActivation
 from resolvers import entity_orders, orders, promos, users
-from resolvers.keys import Home, order_keys, promo_keys
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, order_keys, promo_keys
 from tests.e2e.cli_helpers import empty_database, ordo, store_at
 from tests.e2e.helpers import RAW_RENT, RawItemIn, RawRentIn, RawTypeIn
 from tests.support import RedisServer, unique

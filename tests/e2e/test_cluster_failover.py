@@ -22,8 +22,8 @@ import pytest
 
 from ordo.connect import connect
 from ordo.settings import load_settings
-from resolvers.keys import Home, events_key, home_key, promo_keys
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, events_key, home_key, promo_keys
 from tests.e2e import helpers
 from tests.e2e.conftest import Api
 from tests.integration.helpers import assert_invariants, promo_state

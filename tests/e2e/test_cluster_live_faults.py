@@ -29,8 +29,8 @@ from gql.transport.exceptions import TransportQueryError
 
 from ordo.connect import connect
 from ordo.settings import load_settings
-from resolvers.keys import promo_keys
-from resolvers.store import Store
+from store import Store
+from store.keys import promo_keys
 from tests.e2e import helpers
 from tests.e2e.conftest import Api
 from tests.e2e.live_helpers import session

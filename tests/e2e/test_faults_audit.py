@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from resolvers import orders
-from resolvers.keys import Home, events_key, home_key, order_keys, promo_keys
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, events_key, home_key, order_keys, promo_keys
 from tests.audit import audit, redis_store
 from tests.integration.helpers import new_promo, new_user
 from tests.support import RedisServer

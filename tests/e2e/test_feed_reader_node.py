@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 from redis.asyncio import Redis
 
-from resolvers.keys import Home, feed_key
+from store.keys import Home, feed_key
 from tests.e2e.cli_helpers import empty_database
 from tests.e2e.conftest import Api
 from tests.e2e.helpers import cancel, create, item, ok, read, update

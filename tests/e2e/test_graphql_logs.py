@@ -17,7 +17,7 @@ from ordo import logs
 from ordo.app import create_app
 from ordo.settings import load_settings
 from resolvers import orders
-from resolvers.store import SingleStore
+from store import SingleStore
 from tests.e2e.helpers import CREATE_ORDER
 from tests.support import ADMIN_TOKEN, OrdoServer, running
 

@@ -22,7 +22,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from resolvers.store import Store
+from store import Store
 from tests.audit import check_promo, redis_store, stored_order
 from tests.e2e.helpers import (
     CANCEL,

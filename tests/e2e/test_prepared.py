@@ -22,9 +22,9 @@ from domain.errors import Unavailable
 from ordo.app import create_app
 from ordo.settings import Settings, load_settings
 from resolvers import orders
-from resolvers.store import SingleStore
 from schema import prepared as prepared_module
 from schema.types import OrderEvent
+from store import SingleStore
 from tests import tokens
 from tests.e2e import helpers
 from tests.e2e.prepared_corpus import CASES, CUSTOMER_CASES, TWO_CLOSES, created

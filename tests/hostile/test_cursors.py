@@ -19,9 +19,10 @@ import pytest
 from gql import GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 
-from resolvers import cursors, feed_cursors
-from resolvers.feed_cursors import FeedCursor
-from resolvers.sealing import Sealer
+from feed import cursors as feed_cursors
+from feed.cursors import FeedCursor
+from store import page_cursors as cursors
+from store.sealing import Sealer
 from tests.e2e import helpers
 from tests.e2e.conftest import Api
 from tests.e2e.helpers import item, ok, top_level_error

@@ -14,8 +14,8 @@ import pytest
 
 from ordo.connect import connect
 from ordo.settings import load_settings
-from resolvers.layouts import LAYOUTS, REST
-from resolvers.store import Call, Store
+from store import Call, Store
+from store.layouts import LAYOUTS, REST
 from tests.conftest import BACKENDS
 from tests.support import RedisCluster, RedisServer
 
@@ -53,7 +53,7 @@ async def cluster_store(redis_cluster: RedisCluster) -> AsyncIterator[Store]:
 
 
 def assert_layout(script: str, keys: Sequence[str]) -> None:
-    """The call's KEYS are its script's layout (resolvers/layouts.py), as resolvers/keys.py
+    """The call's KEYS are its script's layout (store/layouts.py), as store/keys.py
     builds it: a script and its caller cannot disagree on positions. A script taking more KEYS
     after its layout (REST) gets a tuple starting with it."""
     layout = LAYOUTS[script]

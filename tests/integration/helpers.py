@@ -1,6 +1,6 @@
 """Building blocks of the integration tests: users, promos, and Redis state read directly.
 
-Everything here reads Redis with plain commands on the keys of resolvers.keys, never through
+Everything here reads Redis with plain commands on the keys of store.keys, never through
 a resolver, so a test checks what a script wrote, not what a resolver says it wrote.
 """
 
@@ -16,12 +16,13 @@ from typing import Any
 from domain.events import Event
 from domain.fold import fold
 from domain.order import Order
-from resolvers import feed, promos, users
-from resolvers.feed import START, FeedEntry
-from resolvers.keys import Home, events_key, order_keys, order_promo_keys, promo_keys
+from feed import reader as feed
+from feed.reader import START, FeedEntry
+from resolvers import promos, users
 from resolvers.orders import locate
-from resolvers.replies import events_from_entries
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, events_key, order_keys, order_promo_keys, promo_keys
+from store.replies import events_from_entries
 from tests.support import unique
 
 PLAIN_CREATED = json.dumps({"entityId": None, "type": None})

@@ -10,8 +10,8 @@ from domain.errors import ErrorCode, OrdoError
 from domain.events import EventType
 from domain.order import OrderStatus
 from resolvers import entity_orders, orders, promos
-from resolvers.keys import Home, order_keys, order_promo_keys
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, order_keys, order_promo_keys
 from tests.integration.helpers import assert_invariants, new_promo, new_user, promo_state
 from tests.support import unique
 

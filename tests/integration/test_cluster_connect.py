@@ -7,8 +7,8 @@ import pytest
 from ordo.connect import cluster_seeds, connect
 from ordo.settings import load_settings
 from resolvers import users
-from resolvers.keys import user_key
-from resolvers.store import ClusterStore
+from store import ClusterStore
+from store.keys import user_key
 from tests.support import RedisCluster, free_port, unique
 
 

@@ -12,8 +12,8 @@ from domain.errors import Unavailable
 from ordo.connect import connect
 from ordo.settings import load_settings
 from resolvers import orders, users
-from resolvers.keys import Home, order_keys, promo_keys, user_key
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, order_keys, promo_keys, user_key
 from tests.integration.helpers import new_promo, new_user
 from tests.support import RedisCluster, RedisServer, unique
 

@@ -1,4 +1,4 @@
-"""The cross-slot create protocol (resolvers/homes.py), stopped between its steps, on every
+"""The cross-slot create protocol (store/homes.py), stopped between its steps, on every
 backend: a create that dies after its claim or its index entry leaves no read that lies and no
 activation held; a retry completes it once; of two creates of one id under two homes, however
 they interleave, at most one writes; stale index entries are dropped only when provably dead.
@@ -17,9 +17,9 @@ import pytest
 
 from domain.errors import ErrorCode, OrdoError
 from domain.order import PromoActivation
-from resolvers import entity_orders, homes, idempotency, orders
-from resolvers.keys import Home, entity_orders_key, fence_key, home_key
-from resolvers.store import Store
+from resolvers import entity_orders, idempotency, orders
+from store import Store, homes
+from store.keys import Home, entity_orders_key, fence_key, home_key
 from tests.e2e.helpers import RAW_RENT, RawItemIn
 from tests.integration.helpers import (
     assert_invariants,

@@ -14,8 +14,8 @@ from domain.errors import Unavailable
 from ordo.connect import connect
 from ordo.settings import load_settings
 from resolvers import orders, promos
-from resolvers.keys import promo_keys
-from resolvers.store import Store
+from store import Store
+from store.keys import promo_keys
 from tests.integration.helpers import assert_invariants, new_user, promo_state
 from tests.support import RedisCluster, eventually, unique
 

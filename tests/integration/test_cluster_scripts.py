@@ -15,9 +15,9 @@ from redis.exceptions import ResponseError
 from ordo.connect import connect
 from ordo.settings import load_settings
 from resolvers import orders
-from resolvers.keys import promo_keys, user_key
-from resolvers.scripts import SHEBANG, source
-from resolvers.store import Store
+from store import Store
+from store.keys import promo_keys, user_key
+from store.scripts import SHEBANG, source
 from tests.integration.helpers import new_promo, new_user
 from tests.support import RedisCluster, unique
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from domain.errors import OrdoError
 from domain.order import Order
 from resolvers import orders, promos
-from resolvers.store import Store
+from store import Store
 from tests.integration.helpers import assert_invariants, new_promo, new_user, promo_state
 from tests.support import unique
 

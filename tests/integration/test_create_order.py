@@ -10,8 +10,8 @@ from domain.errors import ErrorCode, OrdoError
 from domain.events import EventType
 from domain.order import OrderStatus, PromoActivation
 from resolvers import orders
-from resolvers.keys import Home, home_key, promo_keys
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, home_key, promo_keys
 from tests.integration.helpers import (
     assert_invariants,
     folded,

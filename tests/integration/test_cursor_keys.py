@@ -1,4 +1,4 @@
-"""Cursor keys from the store (resolvers/cursor_keys.py, lua/share_cursor_secret.lua) on every
+"""Cursor keys from the store (store/cursor_keys.py, lua/share_cursor_secret.lua) on every
 backend: without ORDO_CURSOR_KEY, every process on one Redis seals with one secret, and one
 that the store lost is followed while the last ones still open."""
 
@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers import cursor_keys
-from resolvers.cursor_keys import CursorKeys
-from resolvers.keys import cursor_secret_keys
-from resolvers.sealing import binding
-from resolvers.store import Store
+from store import Store, cursor_keys
+from store.cursor_keys import CursorKeys
+from store.keys import cursor_secret_keys
+from store.sealing import binding
 from tests.integration.conftest import connect_to
 
 BOUND = binding("entityOrders", "e1", "")

@@ -9,8 +9,8 @@ import asyncio
 
 from ordo.manifest import sha256_hex
 from resolvers.documents import read_document, register_document
-from resolvers.keys import document_keys
-from resolvers.store import Store
+from store import Store
+from store.keys import document_keys
 from tests.support import unique
 
 

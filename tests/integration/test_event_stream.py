@@ -11,8 +11,8 @@ from domain.errors import OrdoError
 from domain.events import EventType
 from domain.order import Order
 from resolvers import orders
-from resolvers.keys import Home, events_key
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, events_key
 from tests.integration.helpers import folded, new_promo, new_user, stream
 
 E = EventType

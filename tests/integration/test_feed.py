@@ -15,13 +15,14 @@ import pytest
 
 from domain.errors import OrdoError
 from domain.order import PromoActivation
-from resolvers import entity_orders, feed, orders
-from resolvers.feed import FeedEntry
-from resolvers.feed_groups import Group, group_lags
-from resolvers.follower import Follower
-from resolvers.keys import PARTITIONS, Home, events_key, partition_of
+from feed import reader as feed
+from feed.follower import Follower
+from feed.groups import Group, group_lags
+from feed.reader import FeedEntry
+from resolvers import entity_orders, orders
 from resolvers.orders import locate
-from resolvers.store import Store
+from store import Store
+from store.keys import PARTITIONS, Home, events_key, partition_of
 from tests.e2e.helpers import RAW_RENT, RawItemIn
 from tests.integration.helpers import feed_of, new_promo, new_user, streams_of
 from tests.support import unique

@@ -12,8 +12,9 @@ import pytest
 from domain.errors import ErrorCode, OrdoError
 from domain.order import OrderStatus
 from resolvers import orders
-from resolvers.keys import Home, events_key
-from resolvers.store import Store
+from resolvers.memory import memory
+from store import Store
+from store.keys import Home, events_key
 from tests.integration.helpers import folded, new_promo, new_user
 
 
@@ -26,7 +27,7 @@ async def _promo_order(store: Store) -> tuple[str, Home]:
 async def test_a_change_is_read_though_the_order_was_kept(store: Store) -> None:
     order_id, home = await _promo_order(store)
     before = await orders.get_order(store, order_id)
-    assert store.folded.start(order_id, home) != "-"  # kept
+    assert memory(store).folded.start(order_id, home) != "-"  # kept
     await orders.complete_order(store, order_id)
     after = await orders.get_order(store, order_id)
     assert after == await folded(store, home, order_id)
@@ -70,7 +71,9 @@ async def test_concurrent_first_reads_of_one_order_all_answer_it(store: Store) -
     await orders.complete_order(store, order_id)
     expected = (await folded(store, home, order_id)).version
     for _ in range(5):
-        store.folded = type(store.folded)(store.folded.size)  # nothing kept: first reads
+        memory(store).folded = type(memory(store).folded)(
+            memory(store).folded.size
+        )  # nothing kept: first reads
         reads = []
         for _ in range(48):  # staggered: some are sent while others are being folded
             reads.append(asyncio.ensure_future(orders.get_order(store, order_id)))
@@ -83,7 +86,7 @@ async def test_a_kept_order_is_read_from_its_home_without_looking_the_home_up(
 ) -> None:
     order_id, home = await _promo_order(store)
     await orders.get_order(store, order_id)  # kept, with its home
-    assert store.folded.home(order_id) == home
+    assert memory(store).folded.home(order_id) == home
 
     async def no_lookup(*args: object) -> Home:
         raise AssertionError("the home of a kept order was looked up")
@@ -112,6 +115,6 @@ async def test_a_kept_order_gone_from_its_home_is_looked_up_again(
     monkeypatch.setattr(orders, "locate", counted)
     with pytest.raises(OrdoError):
         await orders.get_order(store, order_id)
-    assert looked_up == [order_id] and store.folded.home(order_id) is None
+    assert looked_up == [order_id] and memory(store).folded.home(order_id) is None
     await store.read("RENAME", f"{stream}:moved", stream)
     assert (await orders.get_order(store, order_id)) == await folded(store, home, order_id)

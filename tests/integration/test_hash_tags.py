@@ -1,6 +1,6 @@
 """Every key one script call uses is in one cluster slot, so the call is legal on Redis Cluster:
 all share one hash tag, but for the change feed's partition, whose tag is chosen to fall in
-that same slot (resolvers/keys.py, `feed_key`).
+that same slot (store/keys.py, `feed_key`).
 
 A spy on Store.run records each call's KEYS while whole workflows run on both backends.
 """
@@ -14,8 +14,8 @@ from redis.crc import key_slot
 
 from domain.errors import OrdoError
 from resolvers import orders, promos
-from resolvers.keys import PARTITIONS, Home, feed_key, partition_key
-from resolvers.store import Store
+from store import Store
+from store.keys import PARTITIONS, Home, feed_key, partition_key
 from tests.integration.helpers import hash_tag, new_promo, new_user
 from tests.support import unique
 

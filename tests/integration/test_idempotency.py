@@ -8,8 +8,8 @@ from domain.errors import ErrorCode, OrdoError
 from domain.order import OrderStatus
 from resolvers import orders, promos
 from resolvers.idempotency import TTL_SECONDS
-from resolvers.keys import Home, home_key, idempotency_key, idempotency_keys
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, home_key, idempotency_key, idempotency_keys
 from tests.integration.helpers import assert_invariants, new_promo, new_user, promo_state
 from tests.support import unique
 

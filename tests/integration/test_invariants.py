@@ -10,7 +10,7 @@ import pytest
 
 from domain.errors import ErrorCode, OrdoError
 from resolvers import orders, promos
-from resolvers.store import Store
+from store import Store
 from tests.integration.helpers import assert_invariants, new_promo, new_user
 
 STEPS = 60

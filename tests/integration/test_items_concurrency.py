@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from domain.errors import OrdoError
 from domain.order import Order, OrderStatus, PromoActivation
 from resolvers import entity_orders, promos, users
-from resolvers.store import Store
+from store import Store
 from tests.e2e.helpers import RAW_RENT, RawItemIn, folded, promo_counters, stream
 from tests.support import unique
 

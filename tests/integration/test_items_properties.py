@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from domain.errors import OrdoError
 from domain.order import PromoActivation
 from resolvers import entity_orders, orders, promos, users
-from resolvers.store import Store
+from store import Store
 from tests.e2e.helpers import RawDepositIn, RawItemIn, RawRentIn, RawTypeIn, folded, promo_counters
 from tests.integration.test_items_model import (
     ADD_IDS,

@@ -6,8 +6,8 @@ import pytest
 from domain.errors import ErrorCode, OrdoError
 from domain.order import OrderStatus, PromoActivation
 from resolvers import entity_orders, orders, promos, users
-from resolvers.keys import Home, entity_orders_key, home_key, order_keys
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, entity_orders_key, home_key, order_keys
 from tests.e2e.helpers import (
     RAW_RENT,
     RawDepositIn,

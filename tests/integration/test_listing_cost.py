@@ -4,8 +4,8 @@ never with the rest of Redis (checked by the keys it touches, not by timing it).
 import pytest
 
 from resolvers import entity_orders
-from resolvers.keys import entity_orders_key
-from resolvers.store import Store
+from store import Store
+from store.keys import entity_orders_key
 from tests.e2e.helpers import RAW_RENT, RawItemIn
 from tests.support import unique
 

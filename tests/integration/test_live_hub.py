@@ -1,4 +1,4 @@
-"""The process's hub of live events (resolvers/live.py): each subscriber gets its order's or
+"""The process's hub of live events (feed/live.py): each subscriber gets its order's or
 entity's entries, in order; one that falls further behind than its buffer is dropped after
 what it holds, and the socket of its subscription is closed with 1013."""
 
@@ -12,12 +12,13 @@ import pytest
 
 from domain.access import ANONYMOUS
 from domain.errors import Unavailable
-from resolvers import entity_orders, orders, subscriptions
-from resolvers.live import Hub, Overflowed
-from resolvers.store import Store
-from resolvers.subscriptions import order_events
+from feed import subscriptions
+from feed.live import Hub, Overflowed
+from feed.subscriptions import order_events
+from resolvers import entity_orders, orders
 from schema.context import Context
 from schema.subscription import SLOW_CLIENT, _guarded
+from store import Store
 from tests.e2e.helpers import RAW_RENT, RawItemIn
 from tests.support import unique
 

@@ -1,4 +1,4 @@
-"""The store's shared connection (resolvers/store/multiplexed.py) on a real Redis of the test's
+"""The store's shared connection (store/multiplexed.py) on a real Redis of the test's
 own: concurrent calls get their own replies, error replies stay in their place, a caller that
 gives up does not shift anyone's replies, a lost connection fails its calls and the next call
 opens another, a frozen server is a timeout, and a password and a database are honoured."""
@@ -13,7 +13,7 @@ import pytest
 import redis
 from redis import exceptions as redis_errors
 
-from resolvers.store.multiplexed import Address, Multiplexed
+from store.multiplexed import Address, Multiplexed
 from tests.support import RedisServer, running
 
 TIMEOUT = 0.5

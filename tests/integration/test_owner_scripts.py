@@ -10,8 +10,8 @@ from domain.access import Caller, Role
 from domain.errors import ErrorCode, OrdoError
 from domain.order import PromoActivation
 from resolvers import entity_orders, orders
-from resolvers.keys import Home, order_keys
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, order_keys
 from tests.e2e.helpers import RAW_RENT, RawItemIn
 from tests.integration.helpers import new_promo, new_user, promo_state, stream
 from tests.support import unique

@@ -11,7 +11,7 @@ import pytest
 from domain.errors import ErrorCode, OrdoError
 from domain.order import Order, OrderStatus, PromoActivation
 from resolvers import entity_orders, pages, promos, users
-from resolvers.store import Store
+from store import Store
 from tests.e2e.helpers import RAW_RENT, RawItemIn
 from tests.support import unique
 

@@ -8,8 +8,8 @@ import pytest
 
 from domain.errors import ErrorCode, OrdoError
 from resolvers import orders, promos, users
-from resolvers.keys import promo_keys, user_key, user_keys
-from resolvers.store import Store
+from store import Store
+from store.keys import promo_keys, user_key, user_keys
 from tests.integration.helpers import assert_invariants, new_promo, new_user, promo_state
 from tests.support import unique
 

@@ -5,9 +5,9 @@ import asyncio
 from domain.errors import ErrorCode, OrdoError
 from domain.events import EventType
 from domain.order import OrderStatus
+from jobs.reaper import expire_stale
 from resolvers import orders
-from resolvers.reaper import expire_stale
-from resolvers.store import Store
+from store import Store
 from tests.integration.helpers import assert_invariants, new_promo, new_user
 
 

@@ -1,14 +1,15 @@
-"""The pages' backfill (resolvers/reindex.py, `ordo reindex`) on every backend: orders written
+"""The pages' backfill (jobs/reindex.py, `ordo reindex`) on every backend: orders written
 before the listings existed are listed again, in the SPEC's order and with their declined flag;
 a second run changes nothing; verify reports the missing orders, then none."""
 
 from __future__ import annotations
 
 from domain.order import PromoActivation
-from resolvers import entity_orders, pages, promos, reindex, users
-from resolvers.keys import Home, entity_homes_key, listing_keys, order_keys, order_of_key
-from resolvers.store import Store
-from resolvers.verify import verify
+from jobs import reindex
+from jobs.verify import verify
+from resolvers import entity_orders, pages, promos, users
+from store import Store
+from store.keys import Home, entity_homes_key, listing_keys, order_keys, order_of_key
 from tests.e2e.helpers import RAW_RENT, RawItemIn
 from tests.support import unique
 

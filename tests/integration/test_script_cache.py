@@ -9,8 +9,8 @@ import pytest
 
 from domain.order import OrderStatus
 from resolvers import orders
-from resolvers.scripts import script_names, source
-from resolvers.store import Store
+from store import Store
+from store.scripts import script_names, source
 from tests.integration.helpers import new_promo, new_user
 
 

@@ -1,5 +1,5 @@
 from resolvers import orders
-from resolvers.store import Store
+from store import Store
 
 
 async def test_plain_order_folds_from_its_stream(store: Store) -> None:

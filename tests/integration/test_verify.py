@@ -4,11 +4,11 @@ orders in every slot, and the snapshot scripts read what the other scripts wrote
 from __future__ import annotations
 
 from domain.order import PromoActivation
+from jobs.verify import verify
 from resolvers import entity_orders, orders
-from resolvers.keys import Home, order_key_pattern, order_of_key
-from resolvers.keyspace import scan_keys
-from resolvers.store import Store
-from resolvers.verify import verify
+from store import Store
+from store.keys import Home, order_key_pattern, order_of_key
+from store.keyspace import scan_keys
 from tests.e2e.helpers import RAW_RENT, RawItemIn
 from tests.integration.helpers import new_promo, new_user
 from tests.support import unique

@@ -1,6 +1,6 @@
 // Reading ordo's change feed (SPEC §10) from another language, with nothing of ordo's but the
 // key names: a consumer group read with a plain Redis client (ioredis), as `ordo feed --group`
-// does it in resolvers/feed_groups.py. docs/scaling.md, "Reading the feed from another
+// does it in feed/groups.py. docs/scaling.md, "Reading the feed from another
 // language", explains the layout; tests/e2e/test_feed_reader_node.py runs this file.
 //
 // Args: redis-url group consumer count [--cluster]
@@ -15,7 +15,7 @@ const [url, group, consumer, countArg, mode] = process.argv.slice(2);
 const wanted = Number(countArg);
 const cluster = mode === "--cluster";
 
-// The feed's names (resolvers/keys.py). A partition is one stream per cluster slot, named
+// The feed's names (store/keys.py). A partition is one stream per cluster slot, named
 // `ordo:{<tag>}:feed` where <tag> is "f" + a base-36 number chosen to hash to that slot, so
 // this pattern matches every partition and nothing else. A script's first append publishes
 // the partition's key on FEED_NEWS.
@@ -57,7 +57,7 @@ await news.subscribe(FEED_NEWS);
 
 // 2. Find the partitions that exist now. SCAN is per server: on a cluster, scan each master.
 //    (SCAN walks the whole keyspace once, at start. A reader that must not can instead compute
-//    the 16,384 names, as resolvers/keys.py does, and EXISTS them in one pipeline.)
+//    the 16,384 names, as store/keys.py does, and EXISTS them in one pipeline.)
 async function scanPartitions() {
   // A Cluster client knows the masters once it has read the slot map: wait for that.
   if (cluster && redis.status !== "ready") await new Promise((ok) => redis.once("ready", ok));
@@ -146,7 +146,7 @@ for (const key of await scanPartitions()) {
 }
 // 4. Our own pending entries first, in each partition: each order's events stay in order.
 //    (A consumer under another name would take over a dead one's entries with XAUTOCLAIM, as
-//    resolvers/feed_groups.py does; this example keeps to its own.)
+//    feed/groups.py does; this example keeps to its own.)
 for (const key of known) await readPartition(key, "0");
 
 // 5. Then what is new, only where there is news; with no news for a while, everywhere (Pub/Sub

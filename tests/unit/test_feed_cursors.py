@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import ErrorCode, OrdoError
-from resolvers.feed import START
-from resolvers.feed_cursors import FeedCursor, encode
-from resolvers.feed_cursors import decode as decode_with
-from resolvers.sealing import Sealer
+from feed.cursors import FeedCursor, encode
+from feed.cursors import decode as decode_with
+from feed.reader import START
+from store.sealing import Sealer
 
 DAY = 86_400.0
 NOW = 1_800_000_000_000  # ms

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from resolvers.folded import _STALE, WHOLE, FoldedOrders
-from resolvers.keys import Home
+from store.keys import Home
 
 HOME = Home.of_order("a")
 CREATED = ["type", "ORDER_CREATED", "data", "{}"]

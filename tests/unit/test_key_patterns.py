@@ -1,4 +1,4 @@
-"""The keyspace walk's patterns and their inverses (resolvers/keys.py): every order's state
+"""The keyspace walk's patterns and their inverses (store/keys.py): every order's state
 hash and every promo's counters, found from the key alone."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from fnmatch import fnmatchcase
 
 import pytest
 
-from resolvers.keys import (
+from store.keys import (
     Home,
     entity_orders_key,
     home_key,

@@ -1,4 +1,4 @@
-"""A subscriber of the hub (resolvers/live.py) that stops listening leaves nothing running: a
+"""A subscriber of the hub (feed/live.py) that stops listening leaves nothing running: a
 read left waiting on its queue would be collected pending ("Task was destroyed but it is
 pending!", logged at error level after sockets closed)."""
 
@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 from typing import cast
 
-from resolvers.live import Hub, Subscriber
+from feed.live import Hub, Subscriber
 
 
 def _queue_reads() -> list[asyncio.Task[object]]:

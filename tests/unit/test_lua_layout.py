@@ -1,6 +1,6 @@
 """Every Lua script's shape (STYLE.md): a `#!lua` first line (Redis 7 script flags: a script
 touches only its declared keys); its first code lines bind KEYS[1..n], in order, to locals named
-as the fields of its layout in resolvers/layouts.py, and ARGV to named locals; KEYS and ARGV
+as the fields of its layout in store/layouts.py, and ARGV to named locals; KEYS and ARGV
 appear nowhere else; and it answers only through the prelude's envelope helpers."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from resolvers.layouts import LAYOUTS, REST
+from store.layouts import LAYOUTS, REST
 
 LUA = Path(__file__).resolve().parents[2] / "lua"
 PRELUDE = LUA / "lib" / "prelude.lua"

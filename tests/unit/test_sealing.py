@@ -1,4 +1,4 @@
-"""Sealed cursors (resolvers/sealing.py, cursors.py, cursor_keys.py; SPEC §5.2): a cursor opens
+"""Sealed cursors (store/sealing.py, cursors.py, cursor_keys.py; SPEC §5.2): a cursor opens
 only unchanged, with a configured key, for what it was bound to; it shows nothing of its content,
 not even by its length; and its size is checked before any work."""
 
@@ -10,13 +10,14 @@ from typing import cast
 import pytest
 
 from domain.errors import ErrorCode, OrdoError
+from feed import cursors as feed_cursors
+from feed.cursors import FeedCursor
 from ordo.settings import load_settings
-from resolvers import cursors, feed_cursors, sealing
-from resolvers.cursor_keys import CursorKeys
-from resolvers.cursors import Position, Snapshot
-from resolvers.feed_cursors import FeedCursor
-from resolvers.sealing import Sealer, binding
-from resolvers.store import Store
+from store import Store, sealing
+from store import page_cursors as cursors
+from store.cursor_keys import CursorKeys
+from store.page_cursors import Position, Snapshot
+from store.sealing import Sealer, binding
 
 NEW, OLD, OTHER = "n" * 32 + "-new", "o" * 32 + "-old", "x" * 32 + "-other"
 BOUND = binding("entityOrders", "e1", "")

@@ -12,7 +12,7 @@ from redis import exceptions as redis_errors
 from redis.crc import key_slot
 
 from domain.errors import Unavailable
-from resolvers.store import unavailable_on_failure
+from store import unavailable_on_failure
 
 
 def _module_at(path: Path, name: str) -> ModuleType:

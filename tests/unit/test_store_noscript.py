@@ -12,10 +12,10 @@ import fakeredis
 from redis import exceptions as redis_errors
 
 from resolvers import orders
-from resolvers.scripts import source
-from resolvers.store import ClusterStore, Durability, EmbeddedStore, SingleStore
-from resolvers.store.base import Command
-from resolvers.store.durability import NO_WAIT
+from store import ClusterStore, Durability, EmbeddedStore, SingleStore
+from store.base import Command
+from store.durability import NO_WAIT
+from store.scripts import source
 from tests.integration.helpers import new_promo, new_user
 
 

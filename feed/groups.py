@@ -15,7 +15,7 @@ from typing import Any
 
 from redis.exceptions import ResponseError
 
-from resolvers.feed import (
+from feed.reader import (
     BATCH,
     FeedEntry,
     batches,
@@ -24,15 +24,15 @@ from resolvers.feed import (
     id_order,
     stream_entries,
 )
-from resolvers.keys import FEED_GROUPS, partition_key
-from resolvers.store import Store
+from store import Store
+from store.keys import FEED_GROUPS, partition_key
 
 NEW = ">"  # XREADGROUP: entries never delivered to the group
 OWN_PENDING = "0"  # XREADGROUP: this consumer's entries delivered and not acknowledged
 
 
 class Group:
-    """A follower's source (resolvers/follower.py) reading as one consumer of a group."""
+    """A follower's source (feed/follower.py) reading as one consumer of a group."""
 
     def __init__(
         self, name: str, consumer: str, *, from_start: bool = True, claim_idle: float = 30.0

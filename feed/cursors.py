@@ -2,7 +2,7 @@
 
 A cursor holds the position reached in each partition it has seen, and the time its
 subscription began: a partition it has not seen is read from that time on. Its positions are
-those of every entry read, other owners' included, so it is sealed (resolvers/sealing.py: JSON
+those of every entry read, other owners' included, so it is sealed (store/sealing.py: JSON
 `{"v", "t", "p"}` bound to the entity) and checked when read back: a cursor that does not open
 (altered, forged, of another entity or key, too long) or is out of shape is INVALID_CURSOR
 naming `after`; one older than the feed's retention is CURSOR_EXPIRED.
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import orjson
 
 from domain.errors import ErrorCode, OrdoError
-from resolvers.feed import START, STREAM_ID, id_order
-from resolvers.keys import PARTITIONS
-from resolvers.sealing import Sealer, binding, json_object, max_text
+from feed.reader import START, STREAM_ID, id_order
+from store.keys import PARTITIONS
+from store.sealing import Sealer, binding, json_object, max_text
 
 VERSION = 1
 FIELD = ("after",)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.audit import PromoSnapshot, order_discrepancies, promo_discrepancies
-from resolvers.keys import (
+from store import Store
+from store.keys import (
     Home,
     entity_homes_key,
     home_key,
@@ -27,9 +28,8 @@ from resolvers.keys import (
     promo_of_key,
     promo_state_keys,
 )
-from resolvers.keyspace import scan_keys
-from resolvers.replies import order_from_entries, reply_of
-from resolvers.store import Store
+from store.keyspace import scan_keys
+from store.replies import order_from_entries, reply_of
 
 BATCH = 100  # orders read concurrently
 ATTEMPTS = 5  # snapshots of one busy promo before it is reported as unsettled

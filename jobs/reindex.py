@@ -2,7 +2,7 @@
 orders"). Orders written before the listings existed have no version there, and their entity
 no `homes`: `entityOrders` does not show them until they are listed.
 
-It walks the entities' indexes (the one SCAN, resolvers/keyspace.py), adds each entity's homes
+It walks the entities' indexes (the one SCAN, store/keyspace.py), adds each entity's homes
 (add_entity_homes) and lists each order of the index that has no version (list_order), one
 script per order that reads the order's current state in the same call: safe on a live store,
 and a second run changes nothing. Orders are never changed otherwise; their events neither.
@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from resolvers.keys import (
+from store import Store
+from store.keys import (
     Home,
     entity_homes_keys,
     entity_of_orders_key,
@@ -21,9 +22,8 @@ from resolvers.keys import (
     entity_orders_key_pattern,
     listed_order_keys,
 )
-from resolvers.keyspace import scan_keys
-from resolvers.replies import Outcome, reply_of
-from resolvers.store import Store
+from store.keyspace import scan_keys
+from store.replies import Outcome, reply_of
 
 BATCH = 100  # orders listed concurrently
 

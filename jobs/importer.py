@@ -20,9 +20,9 @@ from domain.order import PromoActivation
 from domain.seed import SeedPromo, SeedRefused, read_plain_order, read_promo, read_user
 from resolvers import orders as order_ops
 from resolvers import promos, users
-from resolvers.keys import promo_keys, promo_usage_keys, user_key
-from resolvers.replies import promo_from_fields, reply_of
-from resolvers.store import Store
+from store import Store
+from store.keys import promo_keys, promo_usage_keys, user_key
+from store.replies import promo_from_fields, reply_of
 
 Labeled = tuple[str, Any]  # where a document came from ("promos.json #3"), the document
 

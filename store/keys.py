@@ -5,7 +5,7 @@ reserve can check the counters and write the order atomically; its entity's (`e:
 or its own (`o:<orderId>`). `home_key` (in the order's own slot) records a home other than its
 own, so an order can be found by id alone.
 
-Each script's KEYS are built here, as its layout (resolvers/layouts.py); the single-key
+Each script's KEYS are built here, as its layout (store/layouts.py); the single-key
 functions serve reads and the layouts.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from resolvers.layouts import (
+from store.layouts import (
     CursorSecretKeys,
     DocumentKeys,
     EntityHomesKeys,
@@ -273,7 +273,7 @@ def home_key(order_id: str) -> str:
 
 
 def home_generation_key(order_id: str) -> str:
-    """How many times the order's home claim was taken over (resolvers/homes.py)."""
+    """How many times the order's home claim was taken over (store/homes.py)."""
     return _key(Home.of_order(order_id).tag, "home-generation")
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from resolvers.store.base import Command, pipelined
-from resolvers.store.single import SingleStore
+from store.base import Command, pipelined
+from store.single import SingleStore
 
 
 class EmbeddedStore(SingleStore):

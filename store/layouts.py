@@ -1,8 +1,8 @@
-"""Each script's KEYS by name: one NamedTuple per shape, beside the loader (resolvers/scripts.py).
+"""Each script's KEYS by name: one NamedTuple per shape, beside the loader (store/scripts.py).
 
 A script's first line binds `KEYS[1..n]`, in order, to locals named exactly as its layout's
 fields (tests/unit/test_lua_layout.py checks every script against `LAYOUTS`), and
-resolvers/keys.py is the one place that builds them. A NamedTuple is a Sequence[str], so a
+store/keys.py is the one place that builds them. A NamedTuple is a Sequence[str], so a
 layout goes to `Store.run` as the script's KEYS as it is: no caller counts positions.
 """
 
@@ -21,7 +21,7 @@ class OrderKeys(NamedTuple):
 
 class OrderPromoKeys(NamedTuple):
     """An order and the counters of its promo: the scripts that may reserve, release or
-    redeem. A home without a promo gets placeholders under its own tag (resolvers/keys.py)."""
+    redeem. A home without a promo gets placeholders under its own tag (store/keys.py)."""
 
     order_key: str
     events_key: str

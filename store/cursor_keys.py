@@ -14,12 +14,12 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from resolvers.keys import cursor_secret_keys
-from resolvers.replies import reply_of
-from resolvers.sealing import Sealer
+from store.keys import cursor_secret_keys
+from store.replies import reply_of
+from store.sealing import Sealer
 
 if TYPE_CHECKING:
-    from resolvers.store import Store
+    from store import Store
 
 # The stored secret is read again this often: a Redis that lost it (no persistence, a failover
 # before replication) gets a new one, and every process follows within this time.

@@ -18,15 +18,16 @@ from domain.errors import Unavailable
 from domain.events import Event
 from domain.order import Order
 from domain.validation import check_id, invalid
-from resolvers import feed_cursors
-from resolvers.feed import STREAM_ID, FeedEntry, id_order, last_ids, read_after
-from resolvers.feed_cursors import FeedCursor
-from resolvers.keys import Home, entity_homes_key, events_key, partition_of
-from resolvers.live import Hub
+from feed import cursors as feed_cursors
+from feed.cursors import FeedCursor
+from feed.live import Hub
+from feed.reader import STREAM_ID, FeedEntry, id_order, last_ids, read_after
+from resolvers.memory import memory
 from resolvers.orders import get_order, locate
-from resolvers.replies import order_from_entries
-from resolvers.sealing import Sealer
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, entity_homes_key, events_key, partition_of
+from store.replies import order_from_entries
+from store.sealing import Sealer
 
 FOLLOWING_WAIT = 10.0  # s a subscription waits for a starting process to follow the feed
 
@@ -86,7 +87,7 @@ async def entity_order_events(
     subscriber = hub.of_entity(entity_id)
     try:
         await _following(hub)
-        sealer = await store.cursor_keys.sealer(store)
+        sealer = await memory(store).cursor_keys.sealer(store)
         seconds, micros = await store.read("TIME")
         now = int(seconds) * 1000 + int(micros) // 1000
         partitions = await _partitions(store, entity_id)

@@ -14,10 +14,10 @@ import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator
 
-from resolvers.feed import FeedEntry
-from resolvers.follower import Follower
+from feed.follower import Follower
+from feed.reader import FeedEntry
 from resolvers.metrics import SLOW_CLOSED, observe_delivered
-from resolvers.store import Store
+from store import Store
 
 DEFAULT_BUFFER = 1000  # entries a subscriber may lag behind before it is dropped
 # The feed is followed while anyone subscribes, and this long after the last one leaves (a

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import structlog
 
-from resolvers.feed import (
+from feed.reader import (
     BATCH,
     START,
     FeedEntry,
@@ -26,8 +26,8 @@ from resolvers.feed import (
     partition_of_key,
     read_after,
 )
-from resolvers.keys import FEED_NEWS
-from resolvers.store import Store
+from store import Store
+from store.keys import FEED_NEWS
 
 log = structlog.get_logger("ordo.feed")
 

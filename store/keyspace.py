@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resolvers.store import Store
+from store import Store
 
 SCAN_BATCH = 1000
 

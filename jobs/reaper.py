@@ -10,9 +10,9 @@ import asyncio
 import structlog
 
 from domain.errors import Unavailable
-from resolvers.keys import Home, order_promo_keys, promo_keys, promo_registry_key
-from resolvers.replies import Outcome, order_unless
-from resolvers.store import Store
+from store import Store
+from store.keys import Home, order_promo_keys, promo_keys, promo_registry_key
+from store.replies import Outcome, order_unless
 
 log = structlog.get_logger("ordo.reaper")
 BATCH = 200

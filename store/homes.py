@@ -21,7 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.errors import ErrorCode, OrdoError
-from resolvers.keys import (
+from store import Call, Store
+from store.keys import (
     Home,
     entity_index_keys,
     fence_keys,
@@ -29,8 +30,7 @@ from resolvers.keys import (
     home_generation_key,
     index_order_keys,
 )
-from resolvers.replies import Outcome, reply_of
-from resolvers.store import Call, Store
+from store.replies import Outcome, reply_of
 
 TAKEOVERS = 5  # claims taken from one another by concurrent creates before giving up
 GRACE_SECONDS = 60.0  # an index entry younger than this may belong to a create in flight

@@ -1,4 +1,4 @@
-"""Page cursors of an entity's orders: sealed (resolvers/sealing.py), checked on the way back.
+"""Page cursors of an entity's orders: sealed (store/sealing.py), checked on the way back.
 
 A cursor seals a compact JSON object, version 1: `{"v": 1, "w": [[home tag, sequence], ...],
 "t": taken at (Unix seconds, Redis's clock), "n": total, "k": [place, order id]}`, bound to the
@@ -19,7 +19,7 @@ import orjson
 
 from domain.errors import ErrorCode, OrdoError
 from domain.validation import is_id
-from resolvers.sealing import Sealer, binding, json_object, max_text
+from store.sealing import Sealer, binding, json_object, max_text
 
 VERSION = 1
 MAX_HOMES = 64

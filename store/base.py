@@ -1,6 +1,6 @@
 """The store's interface: what resolvers ask of Redis, whichever Redis it is.
 
-Three backends stand behind it (resolvers/store/single.py, cluster.py, embedded.py; chosen by
+Three backends stand behind it (store/single.py, cluster.py, embedded.py; chosen by
 ordo/connect.py from the URL). Each runs a script one way and recovers from NOSCRIPT one way;
 every call goes through the failure mapping (failures.py) within the backend's turn.
 """
@@ -12,11 +12,9 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any, ClassVar
 
-from resolvers.cursor_keys import CursorKeys
-from resolvers.folded import FoldedOrders
-from resolvers.scripts import register_all
-from resolvers.store.durability import NO_WAIT, Durability
-from resolvers.store.failures import unavailable_on_failure
+from store.durability import NO_WAIT, Durability
+from store.failures import unavailable_on_failure
+from store.scripts import register_all
 
 Call = tuple[str, Sequence[str], Sequence[str | int]]  # script, keys, args
 Command = tuple[Any, ...]
@@ -36,12 +34,6 @@ class Store(ABC):
         self._wait: list[Command] = list(durability.wait)  # sent after writes, if any
         self._scripts = register_all(client, shebang=self.shebang)
         self._shas = {name: script.sha for name, script in self._scripts.items()}
-        # Users are never deleted, so a user once seen stays known (resolvers/users.py).
-        self.known_users: set[str] = set()
-        # Orders folded by this process, checked against their streams at each read.
-        self.folded = FoldedOrders()
-        # What this process seals cursors with (ordo/connect.py gives the configured keys).
-        self.cursor_keys = CursorKeys()
 
     def _evalsha(self, script: str, keys: Sequence[str], args: Sequence[str | int]) -> Command:
         # Plain EVALSHA: a registered Script in a pipeline makes redis-py send SCRIPT EXISTS
@@ -94,7 +86,7 @@ class Store(ABC):
         """Learn the topology again (a cluster's slot map); a single Redis has none."""
 
     def pubsub(self) -> Any:
-        """A Pub/Sub connection of its own (the change feed's news: resolvers/follower.py).
+        """A Pub/Sub connection of its own (the change feed's news: feed/follower.py).
         On a cluster any node hears a PUBLISH made on any other."""
         return self.client.pubsub()
 

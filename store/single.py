@@ -3,7 +3,7 @@
 Scripts go as plain EVALSHA, in one round trip however many must run in order (a connection
 keeps the order of what it is sent), with WAIT after them when writes must reach replicas.
 They, raw reads and the reads whose replies need no shaping share one connection with every
-other call of the process (resolvers/store/multiplexed.py); the other reads, script loading,
+other call of the process (store/multiplexed.py); the other reads, script loading,
 SCAN and Pub/Sub use redis-py's client and its pool.
 """
 
@@ -18,10 +18,10 @@ from typing import Any
 import hiredis
 from redis import exceptions as redis_errors
 
-from resolvers.store.base import LOADS, Call, Command, Store, pipelined, raise_errors
-from resolvers.store.durability import NO_WAIT, Durability
-from resolvers.store.failures import unavailable_on_failure
-from resolvers.store.multiplexed import Address, Multiplexed
+from store.base import LOADS, Call, Command, Store, pipelined, raise_errors
+from store.durability import NO_WAIT, Durability
+from store.failures import unavailable_on_failure
+from store.multiplexed import Address, Multiplexed
 
 # Reads whose reply redis-py passes on as Redis sent it: no reply callback to apply.
 _PLAIN_READS = frozenset({"EXISTS", "GET", "HGET"})

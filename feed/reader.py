@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.events import Event
-from resolvers.keys import PARTITIONS, partition_key, partition_of
-from resolvers.replies import event_of
-from resolvers.store import Store
+from store import Store
+from store.keys import PARTITIONS, partition_key, partition_of
+from store.replies import event_of
 
 START = "0-0"  # a position before every entry
 STREAM_ID = re.compile(r"\d{1,20}-\d{1,20}")  # a stream entry's id, as clients may send one

@@ -2,7 +2,7 @@
 
 The stores use each registered script's SHA and text only: each backend recovers from NOSCRIPT
 (a restarted or failed-over Redis has an empty script cache) itself, in one place
-(resolvers/store/), so a flushed cache is invisible to callers.
+(store/), so a flushed cache is invisible to callers.
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ from typing import Any
 
 from redis import exceptions as redis_errors
 
-from resolvers.store.base import LOADS, Call, Command, Store, pipelined
-from resolvers.store.durability import NO_WAIT, Durability, unconfirmed
-from resolvers.store.failures import unavailable_on_failure
+from store.base import LOADS, Call, Command, Store, pipelined
+from store.durability import NO_WAIT, Durability, unconfirmed
+from store.failures import unavailable_on_failure
 
 # Keyless commands a cluster client would otherwise refuse or send to every node: they go to
 # the client's default node (one primary), and sub-commands travel as one word ("CONFIG GET").

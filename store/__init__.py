@@ -2,12 +2,12 @@
 (single.py, cluster.py, embedded.py), Redis failures turned into Unavailable (failures.py) and
 opt-in WAIT for replicas (durability.py). ordo/connect.py picks the backend from the URL."""
 
-from resolvers.store.base import Call, Store
-from resolvers.store.cluster import ClusterStore
-from resolvers.store.durability import Durability
-from resolvers.store.embedded import EmbeddedStore
-from resolvers.store.failures import unavailable_on_failure
-from resolvers.store.single import SingleStore
+from store.base import Call, Store
+from store.cluster import ClusterStore
+from store.durability import Durability
+from store.embedded import EmbeddedStore
+from store.failures import unavailable_on_failure
+from store.single import SingleStore
 
 __all__ = [
     "Call",
