@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 
 from feed.follower import Follower
 from feed.reader import FeedEntry
-from resolvers.metrics import SLOW_CLOSED, observe_delivered
+from metrics.counters import SLOW_CLOSED, observe_delivered
 from store import Store
 
 DEFAULT_BUFFER = 1000  # entries a subscriber may lag behind before it is dropped

@@ -26,6 +26,7 @@ from feed import reader as feed
 from feed.groups import group_lags
 from feed.live import Hub
 from jobs.reaper import reap_forever
+from metrics.counters import FEED_GROUP_LAG, FEED_TRIMMED
 from ordo import rest
 from ordo.auth import Authenticator, challenge
 from ordo.connect import connect
@@ -40,7 +41,6 @@ from ordo.middleware import RequestContext
 from ordo.openapi import BASE
 from ordo.persisted import Documents
 from ordo.settings import Settings, load_settings
-from resolvers.metrics import FEED_GROUP_LAG, FEED_TRIMMED
 from store import Store
 from store.keys import partition_key
 

@@ -29,6 +29,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from domain.errors import ErrorCode, OrdoError
 from feed.live import Hub
+from metrics.counters import SOCKETS
 from ordo.auth import Authenticator, challenge
 from ordo.graphiql import graphiql_page
 from ordo.headers import header, media_type
@@ -36,7 +37,6 @@ from ordo.json_input import Unreadable, read_json
 from ordo.media import GRAPHQL_RESPONSE, JSON, negotiate
 from ordo.persisted import DocumentRefused, Documents
 from ordo.websocket import SocketAdapter, TransportWS
-from resolvers.metrics import SOCKETS
 from schema.build import build_schema
 from schema.context import Context
 from schema.cost import DEFAULT_MAX_QUERY_COST

@@ -13,10 +13,10 @@ from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import ErrorCode
+from metrics.counters import child
 from ordo.edge_errors import send_error
 from ordo.headers import header
 from ordo.logs import request_line
-from resolvers.metrics import child
 
 HTTP_REQUESTS = Counter("ordo_http_requests_total", "HTTP requests.", ["route", "status"])
 HTTP_SECONDS = Histogram(

@@ -13,7 +13,7 @@ from domain.commands import RawItem, RawPromo, RawType
 from domain.errors import ErrorCode, OrdoError, not_open_code
 from domain.order import Order, OrderItem, OrderStatus, OrderType, PromoActivation
 from domain.validation import check_count, check_id, check_ids, invalid, parse_items, parse_type
-from resolvers.metrics import measured
+from metrics.counters import measured
 from resolvers.order_reads import read_orders
 from resolvers.orders import change_args, created_data, ensure_promo_exists, locate, read_order
 from resolvers.users import ensure_user_known

@@ -12,9 +12,9 @@ from domain.access import Caller
 from domain.errors import ErrorCode, OrdoError
 from domain.order import Order, PromoActivation
 from domain.validation import check_id, invalid
+from metrics.counters import measured
 from resolvers import idempotency
 from resolvers.memory import memory
-from resolvers.metrics import measured
 from resolvers.order_reads import read_orders
 from resolvers.users import ensure_user_known
 from store import Call, Store, homes

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from domain.order import Order
 from domain.validation import check_id, invalid
+from metrics.counters import measured
 from resolvers.memory import memory
-from resolvers.metrics import measured
 from resolvers.order_reads import read_orders
 from store import Store
 from store import page_cursors as cursors

@@ -8,7 +8,7 @@ from datetime import datetime
 from domain.errors import ErrorCode, OrdoError
 from domain.promo import Promo
 from domain.validation import check_count, check_id, check_window, invalid
-from resolvers.metrics import measured
+from metrics.counters import measured
 from store import Store
 from store.keys import promo_counter_keys, promo_keys, registry_keys
 from store.replies import datetime_to_micros, promo_from_fields, promo_from_reply, reply_of

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from domain.errors import ErrorCode, OrdoError
 from domain.validation import Path, check_id
+from metrics.counters import measured
 from resolvers.memory import memory
-from resolvers.metrics import measured
 from store import Store
 from store.keys import user_key, user_keys
 from store.replies import reply_of

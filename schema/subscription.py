@@ -11,7 +11,7 @@ from strawberry.types import Info
 from domain.errors import ErrorCode, OrdoError, Unavailable
 from feed import subscriptions
 from feed.live import Overflowed
-from resolvers.metrics import SUBSCRIPTIONS
+from metrics.counters import SUBSCRIPTIONS
 from schema.context import Context
 from schema.errors import top_level
 from schema.types import EntityOrderEvent, Order, OrderEvent

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from domain.errors import Unavailable
-from resolvers.metrics import REDIS_ERRORS
+from metrics.counters import REDIS_ERRORS
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from types import TracebackType
 from redis import exceptions as redis_errors
 
 from domain.errors import Unavailable
-from resolvers.metrics import REDIS_ERRORS
+from metrics.counters import REDIS_ERRORS
 
 _FAILURES = (
     redis_errors.ConnectionError,

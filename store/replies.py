@@ -16,7 +16,7 @@ from domain.events import Event, EventType
 from domain.fold import fold
 from domain.order import Order
 from domain.promo import Promo
-from resolvers.metrics import observe_new_events
+from metrics.counters import observe_new_events
 
 
 class Outcome(StrEnum):
