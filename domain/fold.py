@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import Any
 
-from domain.codec import item_from_json, type_from_json
-from domain.events import Event, EventType
+from domain.events import (
+    Event,
+    ItemAdded,
+    ItemCancelled,
+    OrderCancelled,
+    OrderCompleted,
+    OrderCreated,
+    OrderDeclined,
+    OrderRestored,
+    OrderUpdated,
+    PromoReserved,
+)
 from domain.order import Order, OrderStatus, PromoActivation
-
-_STATUS_AFTER = {
-    EventType.ORDER_DECLINED: OrderStatus.DECLINED,
-    EventType.ORDER_RESTORED: OrderStatus.OPEN,
-    EventType.ORDER_COMPLETED: OrderStatus.COMPLETED,
-    EventType.ORDER_CANCELLED: OrderStatus.CANCELLED,
-}
 
 
 def fold(order_id: str, events: Iterable[Event]) -> Order | None:
@@ -50,7 +54,7 @@ def _recorded(order: Order, event: Event) -> None:
 
 
 def _created(order_id: str, event: Event) -> Order:
-    if event.type is not EventType.ORDER_CREATED:
+    if not isinstance(event, OrderCreated):
         raise ValueError(f"order {order_id} starts with {event.type.name}, not ORDER_CREATED")
     return Order(
         order_id=order_id,
@@ -58,30 +62,29 @@ def _created(order_id: str, event: Event) -> Order:
         created_at=event.at,
         updated_at=event.at,
         version=0,
-        entity_id=event.data.get("entityId"),
-        type=type_from_json(event.data.get("type")),
-        owner_id=event.data.get("ownerId"),
+        entity_id=event.entity_id,
+        type=event.order_type,
+        owner_id=event.owner_id,
     )
 
 
-def _reserved(order: Order, event: Event) -> None:
-    order.promo = PromoActivation(event.data["promoId"], event.data["userId"])
+def _reserved(order: Order, event: PromoReserved) -> None:
+    order.promo = PromoActivation(event.promo_id, event.user_id)
 
 
-def _item_added(order: Order, event: Event) -> None:
-    order.items.append(item_from_json(event.data["item"]))
+def _item_added(order: Order, event: ItemAdded) -> None:
+    order.items.append(event.item)
 
 
-def _item_cancelled(order: Order, event: Event) -> None:
-    cancelled_id = event.data["orderItemId"]
+def _item_cancelled(order: Order, event: ItemCancelled) -> None:
     for index, item in enumerate(order.items):
-        if item.order_item_id == cancelled_id:
+        if item.order_item_id == event.order_item_id:
             order.cancelled_items.append(order.items.pop(index))
             return
 
 
-def _updated(order: Order, event: Event) -> None:
-    order.type = type_from_json(event.data.get("type"))
+def _updated(order: Order, event: OrderUpdated) -> None:
+    order.type = event.order_type
 
 
 def _status(status: OrderStatus) -> Callable[[Order, Event], None]:
@@ -91,18 +94,22 @@ def _status(status: OrderStatus) -> Callable[[Order, Event], None]:
     return change
 
 
-# One lookup per event (an Enum's hash is a Python call).
-# PROMO_REDEEMED / PROMO_RELEASED change promo counters, not the order's own fields.
-_APPLY: dict[EventType, Callable[[Order, Event], None]] = {
-    **{kind: _status(status) for kind, status in _STATUS_AFTER.items()},
-    EventType.PROMO_RESERVED: _reserved,
-    EventType.ITEM_ADDED: _item_added,
-    EventType.ITEM_CANCELLED: _item_cancelled,
-    EventType.ORDER_UPDATED: _updated,
+# One lookup per event, by its class (a class hashes in C; an Enum's hash is a Python call).
+# PromoRedeemed / PromoReleased change promo counters, not the order's own fields; a second
+# OrderCreated changes nothing.
+_APPLY: dict[type[Event], Callable[[Order, Any], None]] = {
+    OrderDeclined: _status(OrderStatus.DECLINED),
+    OrderRestored: _status(OrderStatus.OPEN),
+    OrderCompleted: _status(OrderStatus.COMPLETED),
+    OrderCancelled: _status(OrderStatus.CANCELLED),
+    PromoReserved: _reserved,
+    ItemAdded: _item_added,
+    ItemCancelled: _item_cancelled,
+    OrderUpdated: _updated,
 }
 
 
 def _apply(order: Order, event: Event) -> None:
-    apply = _APPLY.get(event.type)
+    apply = _APPLY.get(type(event))
     if apply is not None:
         apply(order, event)

@@ -6,8 +6,10 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from domain.events import Event
+if TYPE_CHECKING:  # domain.events holds orders' items and types: it imports this module
+    from domain.events import Event
 
 
 class OrderStatus(enum.Enum):

@@ -8,9 +8,10 @@ from datetime import date
 
 from domain import access
 from domain.access import Caller
-from domain.codec import canonical_json, item_fingerprint, item_to_json, type_kind, type_to_json
+from domain.codec import canonical_json, item_fingerprint, type_kind, type_to_json
 from domain.commands import RawItem, RawPromo, RawType
 from domain.errors import ErrorCode, OrdoError, not_open_code
+from domain.events import ItemAdded, OrderUpdated
 from domain.order import Order, OrderItem, OrderStatus, OrderType, PromoActivation
 from domain.validation import check_count, check_id, check_ids, invalid, parse_items, parse_type
 from metrics.counters import measured
@@ -34,7 +35,7 @@ def _item_args(items: Sequence[OrderItem]) -> list[str | int]:
     """A triple per item: id, content fingerprint (what scripts compare), ITEM_ADDED data."""
     args: list[str | int] = []
     for item in items:
-        data = json.dumps({"item": item_to_json(item)})
+        data = json.dumps(ItemAdded.payload(item))
         args += [item.order_item_id, item_fingerprint(item), data]
     return args
 
@@ -44,7 +45,8 @@ def _type_args(order_type: OrderType | None) -> list[str | int]:
     if order_type is None:
         return ["", "", ""]
     content = type_to_json(order_type)
-    return [type_kind(order_type), canonical_json(content), json.dumps({"type": content})]
+    data = json.dumps(OrderUpdated.payload(order_type))
+    return [type_kind(order_type), canonical_json(content), data]
 
 
 _PROMO_USER = (*INPUT, "promo", "userId")
@@ -79,7 +81,7 @@ async def create_order_with_items(
     home = Home.of_promo(activation.promo_id) if activation else Home.of_entity(entity_id)
     kind, content, _ = _type_args(order_type)
     owner = access.owner(caller)
-    created = created_data({"entityId": entity_id, "type": type_to_json(order_type)}, owner)
+    created = created_data(entity_id, order_type, owner)
     args: list[str | int] = [order_id, entity_id, kind, content]
     args += [activation.promo_id, activation.user_id] if activation else ["", ""]
     args.append(owner or "")

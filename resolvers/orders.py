@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from domain import access
 from domain.access import Caller
 from domain.errors import ErrorCode, OrdoError
-from domain.order import Order, PromoActivation
+from domain.events import OrderCreated
+from domain.order import Order, OrderType, PromoActivation
 from domain.validation import check_id, invalid
 from metrics.counters import measured
 from resolvers import idempotency
@@ -26,13 +27,12 @@ T = TypeVar("T")
 Answer = Callable[[str, Raw, Sequence[str]], T]  # what a caller reads from a script's reply
 
 
-def created_data(data: Mapping[str, object], owner: str | None) -> str:
-    """ORDER_CREATED's data; `ownerId` only on an order a customer made (SPEC §3.3, §9)."""
-    return json.dumps({**data, "ownerId": owner} if owner else data)
+def created_data(entity_id: str | None, order_type: OrderType | None, owner: str | None) -> str:
+    """ORDER_CREATED's data as the create scripts append it (SPEC §3.3, §9)."""
+    return json.dumps(OrderCreated.payload(entity_id, order_type, owner))
 
 
-_PLAIN = {"entityId": None, "type": None}
-_PLAIN_CREATED = created_data(_PLAIN, None)  # the common case, made once
+_PLAIN_CREATED = created_data(None, None, None)  # the common case, made once
 
 
 def new_order_id() -> str:
@@ -143,7 +143,7 @@ async def _open(
 ) -> T:
     home = Home.of_promo(promo.promo_id) if promo else Home.of_order(order_id)
     args = [order_id, promo.promo_id, promo.user_id] if promo else [order_id, "", ""]
-    created = created_data(_PLAIN, owner) if owner else _PLAIN_CREATED
+    created = created_data(None, None, owner) if owner else _PLAIN_CREATED
     create: Call = ("create_order", order_promo_keys(home, order_id), [*args, created, owner or ""])
     if not promo:
         return answer(order_id, await store.run(*create), INPUT)

@@ -74,7 +74,9 @@ class OrderEvent:
 
     @staticmethod
     def of(event: Event) -> OrderEvent:
-        return cast(OrderEvent, event)  # the domain's event is its own GraphQL object
+        # The domain's event is its own GraphQL object, whichever its class: each has these
+        # attributes (its type a class attribute, its data a property).
+        return cast(OrderEvent, event)
 
     @staticmethod
     def of_order(order: model.Order) -> list[OrderEvent]:

@@ -11,8 +11,9 @@ from typing import Any
 
 import orjson
 
+from domain import events
 from domain.errors import ErrorCode, OrdoError
-from domain.events import Event, EventType
+from domain.events import Event
 from domain.fold import fold
 from domain.order import Order
 from domain.promo import Promo
@@ -82,7 +83,6 @@ def events_from_entries(order_id: str, entries: list[Any], first: int = 1) -> li
     ]
 
 
-_EVENT_TYPES = {kind.value: kind for kind in EventType}
 _WRITTEN = ["type", "data"]  # the field names of a stream entry, in the order XADD gets them
 
 
@@ -91,7 +91,7 @@ Fields = list[str] | dict[str, str]  # a stream entry's, raw or through redis-py
 
 def _event(order_id: str, version: int, entry_id: str, fields: Fields) -> Event:
     """One stream entry. Every reply of every script goes through here, so it is kept lean:
-    orjson for the data our scripts wrote with cjson, the event type by a dict lookup."""
+    orjson for the data our scripts wrote with cjson, the event's class by a dict lookup."""
     kind, data = _type_and_data(fields)
     return event_of(order_id, version, entry_id, kind, data)
 
@@ -101,8 +101,7 @@ def event_of(order_id: str, version: int, entry_id: str, kind: str, data: str) -
     them (the order's stream, or a change feed entry carrying the same)."""
     millis = int(entry_id.partition("-")[0])
     at = datetime.fromtimestamp(millis / 1000, UTC)
-    # Positional: a frozen dataclass's keywords cost a third of making it, on every event read.
-    return Event(entry_id, order_id, version, _event_type(kind), at, orjson.loads(data))
+    return events.read_event(kind, entry_id, order_id, version, at, orjson.loads(data))
 
 
 def _type_and_data(fields: Fields) -> tuple[str, str]:
@@ -111,10 +110,6 @@ def _type_and_data(fields: Fields) -> tuple[str, str]:
     pairs = fields if isinstance(fields, dict) else zip(fields[::2], fields[1::2], strict=True)
     values = dict(pairs)
     return values["type"], values["data"]
-
-
-def _event_type(kind: str) -> EventType:
-    return _EVENT_TYPES.get(kind) or EventType(kind)
 
 
 def order_from_entries(order_id: str, entries: list[Any]) -> Order | None:

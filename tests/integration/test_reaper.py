@@ -3,7 +3,7 @@
 import asyncio
 
 from domain.errors import ErrorCode, OrdoError
-from domain.events import EventType
+from domain.events import EventType, PromoReleased, ReleaseReason
 from domain.order import OrderStatus
 from jobs.reaper import expire_stale
 from resolvers import orders
@@ -20,7 +20,7 @@ async def test_an_order_older_than_the_ttl_is_cancelled_and_gives_its_activation
     expired = await orders.get_order(store, order.order_id)
     assert expired.status is OrderStatus.CANCELLED
     released, cancelled = expired.events[-2:]
-    assert (released.type, released.data["reason"]) == (EventType.PROMO_RELEASED, "expired")
+    assert isinstance(released, PromoReleased) and released.reason is ReleaseReason.EXPIRED
     assert cancelled.type is EventType.ORDER_CANCELLED
     state = await assert_invariants(store, promo_id, [order.order_id])
     assert state.locked == 0

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.codec import item_fingerprint, item_to_json
-from domain.events import Event, EventType
+from domain.events import Event, EventType, read_event
 from domain.fold import fold
 from domain.order import Order, OrderItem, OrderStatus
 
@@ -21,7 +21,7 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 def _events(*specs: tuple[EventType, dict[str, Any]]) -> list[Event]:
     created = (EventType.ORDER_CREATED, {"entityId": "e", "type": None})
     return [
-        Event(f"{n + 1}-0", "o", n + 1, kind, T0 + timedelta(seconds=n), data)
+        read_event(kind.value, f"{n + 1}-0", "o", n + 1, T0 + timedelta(seconds=n), data)
         for n, (kind, data) in enumerate([created, *specs])
     ]
 

@@ -5,7 +5,7 @@ answers it, or given back to it: on orders regular and broken in every way a rea
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from inspect import isawaitable
 from typing import Any
@@ -15,7 +15,14 @@ from graphql import parse
 from graphql.pyutils import Path
 
 from domain import order as model
-from domain.events import Event, EventType
+from domain.events import (
+    Event,
+    EventType,
+    ItemAdded,
+    OrderCreated,
+    PromoReleased,
+    ReleaseReason,
+)
 from schema.build import build_schema
 from schema.plain import Irregular, plain
 from schema.plans import compile_plan
@@ -42,11 +49,33 @@ def _item(n: int, **changes: Any) -> model.OrderItem:
     return model.OrderItem(**{**values, **changes})
 
 
-def _event(n: int, kind: EventType = EventType.ITEM_ADDED, **changes: Any) -> Event:
+@dataclass(frozen=True)
+class _Shown:
+    """An event as OrderEvent reads it (any of the domain's classes): here its attributes may
+    hold anything, as an irregular read would give them."""
+
+    id: str
+    order_id: str
+    version: int
+    type: Any
+    at: Any
+    data: Any
+
+
+def _event(n: int, kind: EventType = EventType.ITEM_ADDED, **changes: Any) -> Any:
     at = T0 + timedelta(seconds=n)
     values = dict(id=f"{n}-0", order_id="o1", version=n, type=kind, at=at,
                   data={"orderItemId": f"i{n}", "nested": [1, {"a": None}]})  # fmt: skip
-    return Event(**{**values, **changes})
+    return _Shown(**{**values, **changes})
+
+
+def _typed() -> list[Event]:
+    release = PromoReleased("3-0", "o1", 3, T0, "p1", "u1", ReleaseReason.EXPIRED)
+    return [
+        OrderCreated("1-0", "o1", 1, T0, "e1", None, None),
+        ItemAdded("2-0", "o1", 2, T0, _item(2)),
+        release,
+    ]
 
 
 def _order(**changes: Any) -> Order:
@@ -71,6 +100,7 @@ REGULAR: list[Callable[[], Any]] = [
     lambda: _order(type=None, items=[_item(1, period_end_date=None)]),
     lambda: _order(type="not an order type"),  # no GraphQL type for it: null
     lambda: _order(items=[_item(1, period_start_date=17)]),  # a Date's serialize is str
+    lambda: _order(events=_typed()),  # the domain's own events: data is a property
 ]
 IRREGULAR: list[Callable[[], Any]] = [
     lambda: _order(items=[_item(1, price=None)]),  # Decimal! is non-null
