@@ -206,3 +206,43 @@ async def test_a_subscription_to_a_rested_hub_misses_nothing(store: Store) -> No
             await asyncio.gather(listening, return_exceptions=True)
     finally:
         await hub.stop()
+
+
+async def test_an_event_committed_between_subscribing_and_reading_the_history_comes_once(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """orderEvents registers with the hub, then reads the order's history: an event committed
+    in between is in both, and is sent once, by the history (the seam's `<=` on ids)."""
+    hub = await _started(store, buffer=100)
+    order_id = unique("o")
+    items = [RawItemIn("a"), RawItemIn("b")]
+    await entity_orders.create_order_with_items(store, order_id, unique("e"), RAW_RENT, items)
+    reading, read = asyncio.Event(), asyncio.Event()
+    get_order = subscriptions.get_order
+
+    async def held_history(*args: Any) -> Any:
+        reading.set()
+        await read.wait()
+        return await get_order(*args)
+
+    monkeypatch.setattr(subscriptions, "get_order", held_history)
+    stream = order_events(store, hub, order_id, None, ANONYMOUS)
+    try:
+        first = asyncio.ensure_future(anext(stream))  # subscribed, following, then held
+        await asyncio.wait_for(reading.wait(), 30)
+        await entity_orders.update_order(store, order_id, cancel_item_ids=["a"])
+        read.set()
+        history = [await asyncio.wait_for(first, 30)]
+        history += [await asyncio.wait_for(anext(stream), 30) for _ in range(3)]
+        assert [sent.event.type.value for sent in history] == [
+            "ORDER_CREATED",
+            "ITEM_ADDED",
+            "ITEM_ADDED",
+            "ITEM_CANCELLED",  # committed between subscribing and reading
+        ]
+        await entity_orders.decline_order(store, order_id)
+        after = await asyncio.wait_for(anext(stream), 30)
+        assert (after.event.type.value, after.version) == ("ORDER_DECLINED", 5)
+    finally:
+        await stream.aclose()
+        await hub.stop()
