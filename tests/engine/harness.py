@@ -88,6 +88,15 @@ def as_mutation(
     return twin, dataclasses.replace(document, definitions=definitions)
 
 
+def compiles(schema: GraphQLSchema, source: str) -> bool:
+    """The engine makes a plan of the document (else every request takes the generic path)."""
+    try:
+        compile_document(schema, parse(source), None)
+    except Declined:
+        return False
+    return True
+
+
 async def generic(
     schema: GraphQLSchema,
     document: DocumentNode,
