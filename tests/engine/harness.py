@@ -74,7 +74,9 @@ def as_mutation(
 ) -> tuple[GraphQLSchema, DocumentNode]:
     """The same fields as a mutation's: a plan answers a query's errors by giving the run up
     (the generic path runs it again), but a mutation cannot run twice, so the plan locates and
-    propagates its errors itself. Asking the query's fields as a mutation tests that."""
+    propagates its errors itself. Asking the query's fields as a mutation tests that. (Its root
+    type has a name of its own, so a fragment on the query type applies to none of its fields,
+    for graphql-core and the engine alike.)"""
     query = schema.query_type
     assert query is not None
     mutation = GraphQLObjectType(f"{query.name}Mutation", fields=query.fields)

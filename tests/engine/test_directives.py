@@ -1,4 +1,3 @@
-
 """graphql-core's tests/execution/test_directives.py (3.3), ported: @include and @skip on
 fields, fragment spreads, inline fragments and anonymous inline fragments.
 
