@@ -1,8 +1,10 @@
 """The prepared engine beside graphql-core, as the ported execution tests see them.
 
-This is the tests' only contact with the engine: the import below names its compile and run
-(graphql-jit's `compileQuery` and the compiled query's `query`). When the engine moves behind
-its own door, that line is what changes.
+This is the tests' only contact with the engine: `Door` below, in the shape of the door on
+branch `engine` (`engine.Engine`: `compile` a document's text into a plan or decline it, `run`
+a plan or answer None for the generic path; graphql-jit's `compileQuery`). When that branch is
+merged, `Door` and the three imports above it give way to one line:
+`from engine import Engine as Door, GiveUp as Declined`.
 
 A ported test gives graphql-core's own schema, document, root value and variables. graphql-core's
 `execute` answers once; the engine compiles the document into a plan and runs the plan twice
@@ -34,13 +36,31 @@ from graphql import (
     default_type_resolver,
     execute,
     parse,
+    print_ast,
 )
 from graphql.pyutils import is_awaitable
 
-# The engine's door: compile a document (or decline it), run a plan (or give the run up).
+from schema.limits import MAX_TOKENS
 from schema.plans import Unsupported as Declined
-from schema.plans import compile_plan as compile_document
+from schema.plans import compile_plan
 from schema.prepared import run_plan
+
+
+class Door:
+    """Today's engine (schema/plans.py, schema/prepared.py) in engine.Engine's shape: `compile`
+    a document into a plan or decline it, `run` a plan or answer None (the generic path's)."""
+
+    def __init__(self, schema: GraphQLSchema, *, max_tokens: int) -> None:
+        self.schema, self.max_tokens = schema, max_tokens
+
+    def compile(self, query: str, operation_name: str | None) -> Any:
+        return compile_plan(self.schema, parse(query, max_tokens=self.max_tokens), operation_name)
+
+    async def run(
+        self, plan: Any, context: Any, root: Any, variables: dict[str, Any]
+    ) -> ExecutionResult | None:
+        return await run_plan(self.schema, plan, context, root, variables)
+
 
 PLAN = "plan"  # the plan answered
 GAVE_UP = "gave up"  # compiled, but the run was left to graphql-core (its answer is the server's)
@@ -69,9 +89,7 @@ def runnable(schema: GraphQLSchema) -> GraphQLSchema:
     return schema
 
 
-def as_mutation(
-    schema: GraphQLSchema, document: DocumentNode
-) -> tuple[GraphQLSchema, DocumentNode]:
+def as_mutation(schema: GraphQLSchema, source: str) -> tuple[GraphQLSchema, str]:
     """The same fields as a mutation's: a plan answers a query's errors by giving the run up
     (the generic path runs it again), but a mutation cannot run twice, so the plan locates and
     propagates its errors itself. Asking the query's fields as a mutation tests that. (Its root
@@ -81,19 +99,20 @@ def as_mutation(
     assert query is not None
     mutation = GraphQLObjectType(f"{query.name}Mutation", fields=query.fields)
     twin = GraphQLSchema(**{**schema.to_kwargs(), "mutation": mutation})
+    document = parse(source)
     definitions = tuple(
         dataclasses.replace(d, operation=OperationType.MUTATION)
         if isinstance(d, OperationDefinitionNode) and d.operation == OperationType.QUERY
         else d
         for d in document.definitions
     )
-    return twin, dataclasses.replace(document, definitions=definitions)
+    return twin, print_ast(dataclasses.replace(document, definitions=definitions))
 
 
 def compiles(schema: GraphQLSchema, source: str) -> bool:
     """The engine makes a plan of the document (else every request takes the generic path)."""
     try:
-        compile_document(schema, parse(source), None)
+        Door(schema, max_tokens=MAX_TOKENS).compile(source, None)
     except Declined:
         return False
     return True
@@ -113,7 +132,7 @@ async def generic(
 
 async def prepared(
     schema: GraphQLSchema,
-    document: DocumentNode,
+    source: str,
     root: Root,
     variables: dict[str, Any] | None = None,
     operation_name: str | None = None,
@@ -121,18 +140,19 @@ async def prepared(
     runs: int = 2,
 ) -> list[tuple[str, ExecutionResult]]:
     """Each run's way and answer, the generic path's where the engine did not answer."""
+    door = Door(schema, max_tokens=MAX_TOKENS)
     try:
-        plan = compile_document(schema, document, operation_name)
+        plan = door.compile(source, operation_name)
     except Declined:
         plan = None
     answers = []
     for _ in range(runs):
         result = None
         if plan is not None:
-            result = await run_plan(schema, plan, context, root(), variables or {})
+            result = await door.run(plan, context, root(), variables or {})
         way = DECLINED if plan is None else GAVE_UP if result is None else PLAN
         if result is None:
-            result = await generic(schema, document, root, variables, operation_name, context)
+            result = await generic(schema, parse(source), root, variables, operation_name, context)
         answers.append((way, result))
     return answers
 
@@ -148,12 +168,12 @@ async def agree(
     mutation: bool = False,
 ) -> str:
     """The engine's way with the document, after asserting its runs answer as graphql-core."""
-    document = parse(source)
     if mutation:
-        schema, document = as_mutation(schema, document)
+        schema, source = as_mutation(schema, source)
+    document = parse(source)
     expected = answer(await generic(schema, document, root, variables, operation_name, context))
     ways = set()
-    for way, result in await prepared(schema, document, root, variables, operation_name, context):
+    for way, result in await prepared(schema, source, root, variables, operation_name, context):
         assert answer(result) == expected, way
         ways.add(way)
     (way,) = ways  # a plan answers every run, or none

@@ -140,7 +140,8 @@ fragment c on Query {
 CLEAN = {
     "executes arbitrary code": ARBITRARY,
     "merges fragments of the object's own type": (
-        "{ a, ...FragOne, ...FragTwo } fragment FragOne on Query { b } fragment FragTwo on Query { c }"
+        "{ a, ...FragOne, ...FragTwo }"
+        " fragment FragOne on Query { b } fragment FragTwo on Query { c }"
     ),
     "nested inline fragments": "{ a ... { b ... on Query { c ... { d } } } }",
     "aliases": "{ first: a second: b third: pic(size: 10) deep { x: a y: c } }",

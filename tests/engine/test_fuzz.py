@@ -5,8 +5,9 @@ answers are not all null.
 
 Each document goes twice to the prepared server (the first run learns it, the second runs its
 plan) and once to the generic one; the three answers must be one (status and body, with the
-sealed cursors, which differ per sealing, replaced by a mark, and errors compared as a set). Arguments naming an order, an
-entity, a promo, a user or a node are mostly turned into the seeded ones. Bounded: 100
+sealed cursors, which differ per sealing, replaced by a mark, and errors compared as a set).
+Arguments naming an order, an entity, a promo, a user or a node are mostly turned into the
+seeded ones. Bounded: 100
 documents, phases explicit and generate (no shrinking).
 """
 
