@@ -34,7 +34,7 @@ from ordo.edge import OrdoApp
 from ordo.edge_errors import routing_error
 from ordo.graphiql import asset_routes
 from ordo.graphql import Live, OrdoGraphQL
-from ordo.limits import BodyLimit
+from ordo.limits import MAX_BODY_BYTES, BodyLimit
 from ordo.logs import configure_logging
 from ordo.manifest import load_manifest
 from ordo.middleware import RequestContext
@@ -147,7 +147,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
                 expose_headers=["X-Request-ID"],
             )
         )
-    stack.append(Middleware(BodyLimit, max_bytes=settings.max_body_bytes))
+    stack.append(Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES))
     return stack
 
 
