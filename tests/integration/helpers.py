@@ -21,6 +21,7 @@ from feed.reader import START, FeedEntry
 from resolvers import promos, users
 from resolvers.orders import locate
 from store import Store
+from store.argv import CreateOrderArgs
 from store.keys import Home, events_key, order_keys, order_promo_keys, promo_keys
 from store.replies import events_from_entries
 from tests.support import unique
@@ -130,7 +131,8 @@ async def run_create(store: Store, order_id: str, promo_id: str = "", user_id: s
     """The create_order script itself, with keys as the resolver builds them."""
     home = Home.of_promo(promo_id) if promo_id else Home.of_order(order_id)
     keys = order_promo_keys(home, order_id)
-    return await store.run("create_order", keys, [order_id, promo_id, user_id, PLAIN_CREATED])
+    args = CreateOrderArgs(order_id, promo_id, user_id, PLAIN_CREATED, owner_id="")
+    return await store.run("create_order", keys, args)
 
 
 def hash_tag(key: str) -> str | None:
