@@ -47,8 +47,8 @@ from store.keys import partition_key
 log = structlog.get_logger("ordo")
 # A young collection walks what is alive and young: in a worker that is mostly the requests in
 # flight, whatever the threshold, so collecting every 700 allocations (Python's default)
-# walked them again and again (6% of a createOrder's CPU). Garbage in cycles waits a little
-# longer: 20,000 objects is well under a megabyte.
+# walked them again and again, for nothing (its cost: docs/performance.md). Garbage in cycles
+# waits a little longer: 20,000 objects is well under a megabyte.
 GC_THRESHOLDS = (20_000, 20, 20)
 
 
