@@ -33,7 +33,7 @@ from ordo.edge import OrdoApp
 from ordo.errors import HANDLERS
 from ordo.graphiql import asset_routes
 from ordo.graphql import Live, OrdoGraphQL
-from ordo.limits import BodyLimit
+from ordo.limits import MAX_BODY_BYTES, BodyLimit
 from ordo.logs import configure_logging
 from ordo.manifest import load_manifest
 from ordo.middleware import RequestContext
@@ -46,8 +46,8 @@ from store.keys import partition_key
 log = structlog.get_logger("ordo")
 # A young collection walks what is alive and young: in a worker that is mostly the requests in
 # flight, whatever the threshold, so collecting every 700 allocations (Python's default)
-# walked them again and again (6% of a createOrder's CPU). Garbage in cycles waits a little
-# longer: 20,000 objects is well under a megabyte.
+# walked them again and again, for nothing (its cost: docs/performance.md). Garbage in cycles
+# waits a little longer: 20,000 objects is well under a megabyte.
 GC_THRESHOLDS = (20_000, 20, 20)
 
 
@@ -133,7 +133,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
                 expose_headers=["X-Request-ID"],
             )
         )
-    stack.append(Middleware(BodyLimit, max_bytes=settings.max_body_bytes))
+    stack.append(Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES))
     return stack
 
 
