@@ -126,7 +126,7 @@ def order_from_reply(order_id: str, raw: Raw, path: Sequence[str] = ()) -> Order
 
 def order_id_from_reply(order_id: str, raw: Raw, path: Sequence[str] = ()) -> str:
     """The same check and count as order_from_reply, for a caller that wants only the id
-    (REST's create): the events are not parsed nor folded (a tenth of that request's CPU)."""
+    (REST's create): the events are not parsed nor folded, work that request does not need."""
     _new_events_counted(order_id, raw, path)
     return order_id
 
