@@ -37,8 +37,8 @@ def _as_stream(entries: list[FeedEntry]) -> list[tuple[str, str]]:
 
 
 async def _mixed_orders(store: Store) -> tuple[list[str], str, str]:
-    """Orders through every script that appends events (test_the_mixed_orders_run_every_
-    script_that_writes_an_event holds it to that); answers their ids, entity, owner."""
+    """Orders through every script that appends events (the next test holds it to the list
+    read from lua/*.lua); answers their ids, entity, owner."""
     user, promo = await new_user(store), await new_promo(store, 10, 10)
     made = [(await orders.create_order(store, user, promo)).order_id for _ in range(3)]
     await orders.complete_order(store, made[0])
