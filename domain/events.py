@@ -2,11 +2,12 @@
 with its own fields (cosmicpython's domain/events.py; eventsourcing's aggregate events).
 
 A stream entry holds a type and a JSON `data`. Each class reads its fields from that data
-(`read`; `read_event` picks the class), and names the data it writes: `payload` where Python
-builds what a script appends (the resolvers), `data` to show an event (GraphQL's
-OrderEvent.data, `ordo feed`). Streams are never rewritten: a class may learn a field, never
-lose or rename one written (tests/unit/test_old_streams.py folds streams written before these
-classes; tests/stream_format.py pins each type's keys).
+(`read`; `read_event` picks the class) and names the data its fields make (`to_data`; its
+`payload` where Python builds what a script appends, in the resolvers). The fields are what the
+domain reads (the fold); `data`, kept as read, is what is shown (GraphQL's OrderEvent.data,
+`ordo feed`). Streams are never rewritten: a class may learn a field, never lose or rename one
+written (tests/unit/test_old_streams.py folds streams written before these classes;
+tests/stream_format.py pins each type's keys).
 """
 
 from __future__ import annotations
@@ -57,22 +58,20 @@ class Event:
     version: int
     at: datetime
     type: ClassVar[EventType]
-    # The data this event was read from, shown again as it was (a read of an order with its
-    # events' data shows each one: building it anew cost every such read); None when made here.
-    written: Data | None = field(default=None, kw_only=True, repr=False, compare=False)
+    # The data as its stream entry holds it, which GraphQL's OrderEvent.data and `ordo feed`
+    # show as it was written. A plain attribute: a read of an order with its events' data shows
+    # each one (a property, or building it anew, cost every such read). `to_data` is the data
+    # the fields make; for every type the two agree (tests/unit/test_old_streams.py).
+    data: Data = field(kw_only=True, repr=False, compare=False)
 
-    @property
-    def data(self) -> Data:
-        """The data as its stream entry holds it."""
-        return self._data() if self.written is None else self.written
-
-    def _data(self) -> Data:
+    def to_data(self) -> Data:
+        """The data this event's fields make, as a script appends it."""
         return {}
 
     @classmethod
     def read(cls, event_id: str, order_id: str, version: int, at: datetime, data: Data) -> Event:
         """The event of a stream entry with this data (one of this class's)."""
-        return cls(event_id, order_id, version, at, written=data)
+        return cls(event_id, order_id, version, at, data=data)
 
 
 @dataclass(slots=True)
@@ -87,14 +86,14 @@ class OrderCreated(Event):
         data: Data = {"entityId": entity_id, "type": type_to_json(order_type)}
         return {**data, "ownerId": owner_id} if owner_id else data  # only a customer's order
 
-    def _data(self) -> Data:
+    def to_data(self) -> Data:
         return self.payload(self.entity_id, self.order_type, self.owner_id)
 
     @classmethod
     def read(cls, event_id: str, order_id: str, version: int, at: datetime, data: Data) -> Event:
         entity_id, order_type = data.get("entityId"), type_from_json(data.get("type"))
         owner_id = data.get("ownerId")  # absent but on a customer's order
-        return cls(event_id, order_id, version, at, entity_id, order_type, owner_id, written=data)
+        return cls(event_id, order_id, version, at, entity_id, order_type, owner_id, data=data)
 
 
 @dataclass(slots=True)
@@ -104,13 +103,13 @@ class _PromoStep(Event):
     promo_id: str
     user_id: str
 
-    def _data(self) -> Data:
+    def to_data(self) -> Data:
         return {"promoId": self.promo_id, "userId": self.user_id}
 
     @classmethod
     def read(cls, event_id: str, order_id: str, version: int, at: datetime, data: Data) -> Event:
         promo_id, user_id = data["promoId"], data["userId"]
-        return cls(event_id, order_id, version, at, promo_id, user_id, written=data)
+        return cls(event_id, order_id, version, at, promo_id, user_id, data=data)
 
 
 @dataclass(slots=True)
@@ -130,13 +129,13 @@ class PromoReleased(Event):
     reason: ReleaseReason
     type = EventType.PROMO_RELEASED
 
-    def _data(self) -> Data:
+    def to_data(self) -> Data:
         return {"promoId": self.promo_id, "userId": self.user_id, "reason": self.reason.value}
 
     @classmethod
     def read(cls, event_id: str, order_id: str, version: int, at: datetime, data: Data) -> Event:
         promo_id, user_id, reason = data["promoId"], data["userId"], ReleaseReason(data["reason"])
-        return cls(event_id, order_id, version, at, promo_id, user_id, reason, written=data)
+        return cls(event_id, order_id, version, at, promo_id, user_id, reason, data=data)
 
 
 @dataclass(slots=True)
@@ -148,12 +147,12 @@ class ItemAdded(Event):
     def payload(item: OrderItem) -> Data:
         return {"item": item_to_json(item)}
 
-    def _data(self) -> Data:
+    def to_data(self) -> Data:
         return self.payload(self.item)
 
     @classmethod
     def read(cls, event_id: str, order_id: str, version: int, at: datetime, data: Data) -> Event:
-        return cls(event_id, order_id, version, at, item_from_json(data["item"]), written=data)
+        return cls(event_id, order_id, version, at, item_from_json(data["item"]), data=data)
 
 
 @dataclass(slots=True)
@@ -161,12 +160,12 @@ class ItemCancelled(Event):
     order_item_id: str
     type = EventType.ITEM_CANCELLED
 
-    def _data(self) -> Data:
+    def to_data(self) -> Data:
         return {"orderItemId": self.order_item_id}
 
     @classmethod
     def read(cls, event_id: str, order_id: str, version: int, at: datetime, data: Data) -> Event:
-        return cls(event_id, order_id, version, at, data["orderItemId"], written=data)
+        return cls(event_id, order_id, version, at, data["orderItemId"], data=data)
 
 
 @dataclass(slots=True)
@@ -178,13 +177,13 @@ class OrderUpdated(Event):
     def payload(order_type: OrderType | None) -> Data:
         return {"type": type_to_json(order_type)}
 
-    def _data(self) -> Data:
+    def to_data(self) -> Data:
         return self.payload(self.order_type)
 
     @classmethod
     def read(cls, event_id: str, order_id: str, version: int, at: datetime, data: Data) -> Event:
         order_type = type_from_json(data.get("type"))
-        return cls(event_id, order_id, version, at, order_type, written=data)
+        return cls(event_id, order_id, version, at, order_type, data=data)
 
 
 @dataclass(slots=True)

@@ -70,11 +70,13 @@ def _event(n: int, kind: EventType = EventType.ITEM_ADDED, **changes: Any) -> An
 
 
 def _typed() -> list[Event]:
-    release = PromoReleased("3-0", "o1", 3, T0, "p1", "u1", ReleaseReason.EXPIRED)
+    reason, item = ReleaseReason.EXPIRED, _item(2)
     return [
-        OrderCreated("1-0", "o1", 1, T0, "e1", None, None),
-        ItemAdded("2-0", "o1", 2, T0, _item(2)),
-        release,
+        OrderCreated(
+            "1-0", "o1", 1, T0, "e1", None, None, data=OrderCreated.payload("e1", None, None)
+        ),
+        ItemAdded("2-0", "o1", 2, T0, item, data=ItemAdded.payload(item)),
+        PromoReleased("3-0", "o1", 3, T0, "p1", "u1", reason, data={"promoId": "p1"}),
     ]
 
 
@@ -100,7 +102,7 @@ REGULAR: list[Callable[[], Any]] = [
     lambda: _order(type=None, items=[_item(1, period_end_date=None)]),
     lambda: _order(type="not an order type"),  # no GraphQL type for it: null
     lambda: _order(items=[_item(1, period_start_date=17)]),  # a Date's serialize is str
-    lambda: _order(events=_typed()),  # the domain's own events: data is a property
+    lambda: _order(events=_typed()),  # the domain's own classes of events
 ]
 IRREGULAR: list[Callable[[], Any]] = [
     lambda: _order(items=[_item(1, price=None)]),  # Decimal! is non-null
