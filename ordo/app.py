@@ -40,6 +40,7 @@ from ordo.manifest import load_manifest
 from ordo.middleware import RequestContext
 from ordo.openapi import BASE
 from ordo.persisted import Documents
+from ordo.rpc.server import GrpcServer
 from ordo.settings import Settings, load_settings
 from store import Store
 from store.keys import partition_key
@@ -50,6 +51,7 @@ log = structlog.get_logger("ordo")
 # walked them again and again (6% of a createOrder's CPU). Garbage in cycles waits a little
 # longer: 20,000 objects is well under a megabyte.
 GC_THRESHOLDS = (20_000, 20, 20)
+GRPC_GRACE = 5.0  # seconds calls in flight get to finish when the process stops
 
 
 async def _ordo_error(request: Request, error: Exception) -> Response:
@@ -171,6 +173,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             reaper = asyncio.create_task(reap_forever(store, settings.reservation_ttl))
         partition_key(0)  # the partition table is made once, here, not on a first request
         await hub.start()
+        # Started after the hub: a watch needs it. Stopped first, giving calls the time HTTP's.
+        grpc_server = GrpcServer(settings, store, hub, authenticator)
+        if settings.grpc_port:
+            await grpc_server.start()
         trimmer = asyncio.create_task(trim_forever(store, settings.feed_retention))
         # What startup made lives as long as the process: out of the collector's way, so a
         # full collection walks only what requests leave behind (fewer long pauses in p99).
@@ -178,6 +184,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
         yield
+        await grpc_server.stop(GRPC_GRACE)
         if reaper:
             reaper.cancel()
         trimmer.cancel()

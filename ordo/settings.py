@@ -50,6 +50,13 @@ class Settings:
     ws_max_message: int = 1024 * 1024  # bytes of one WebSocket message (more: closed 1009)
     # Secrets cursors are sealed with: the first seals, all open (store/cursor_keys.py).
     cursor_keys: tuple[str, ...] = ()  # none: one kept in the store
+    # The gRPC edge (SPEC §13): `ordo serve` sets the port (default 50051) and host.
+    grpc_port: int = 0  # 0: no gRPC server
+    grpc_host: str = "127.0.0.1"
+    grpc_max_message: int = 1024 * 1024  # bytes of one request message (more: refused)
+    grpc_max_streams: int = 100  # concurrent calls per HTTP/2 connection
+    grpc_keepalive_time: float = 60.0  # seconds: the server pings an idle connection
+    grpc_min_ping: float = 10.0  # seconds: a client's pings coming faster are strikes
 
     @property
     def embedded(self) -> bool:
@@ -100,7 +107,20 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         subscription_buffer=int(_positive(env, "ORDO_SUBSCRIPTION_BUFFER", 1000)),
         ws_max_message=int(_positive(env, "ORDO_WS_MAX_MESSAGE", 1024 * 1024)),
         cursor_keys=_cursor_keys(env.get("ORDO_CURSOR_KEY", "")),
+        grpc_port=_port(env.get("ORDO_GRPC_PORT", "0")),
+        grpc_host=env.get("ORDO_GRPC_HOST") or "127.0.0.1",
+        grpc_max_message=int(_positive(env, "ORDO_GRPC_MAX_MESSAGE", 1024 * 1024)),
+        grpc_max_streams=int(_positive(env, "ORDO_GRPC_MAX_STREAMS", 100)),
+        grpc_keepalive_time=_positive(env, "ORDO_GRPC_KEEPALIVE_TIME", 60.0),
+        grpc_min_ping=_positive(env, "ORDO_GRPC_MIN_PING_INTERVAL", 10.0),
     )
+
+
+def _port(value: str) -> int:
+    port = int(value)
+    if not 0 <= port <= 65535:
+        raise ValueError("ORDO_GRPC_PORT must be a port number, or 0 for no gRPC server")
+    return port
 
 
 def _cursor_keys(value: str) -> tuple[str, ...]:

@@ -293,6 +293,7 @@ class OrdoServer:
         cwd: Path | None = None,
     ):
         self.port = free_port()
+        self.grpc_port = free_port()  # its own: never 50051, which another server may hold
         self.cwd = cwd  # another checkout's ordo (`python -m` imports from the working dir)
         self.admin_token = admin_token
         self.redis_url = redis_url
@@ -306,6 +307,10 @@ class OrdoServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def grpc_target(self) -> str:
+        return f"127.0.0.1:{self.grpc_port}"
+
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ORDO_")}
         if self.admin_token:
@@ -315,7 +320,7 @@ class OrdoServer:
             env["ORDO_REDIS_URL"] = self.redis_url
         command = [
             sys.executable, "-m", "ordo", "serve", "--port", str(self.port),
-            "--workers", str(self.workers),
+            "--workers", str(self.workers), "--grpc-port", str(self.grpc_port),
         ]  # fmt: skip
         with open(self.log.name, "ab") as log:
             self.process = subprocess.Popen(
