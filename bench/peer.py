@@ -85,13 +85,15 @@ class GrpcPeerServer(OrdoServer):
             self.process = subprocess.Popen(
                 command, cwd=self.folder, stdout=log, stderr=subprocess.STDOUT
             )
-        _wait_until(self._listens, f"the gRPC peer on port {self.grpc_port}")
+        _wait_until(lambda: listening(self), f"the gRPC peer on port {self.grpc_port}")
 
-    def _listens(self) -> bool:
-        if self.process is not None and self.process.poll() is not None:
-            raise RuntimeError(f"the gRPC peer exited: {Path(self.log.name).read_text()[-2000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", self.grpc_port), timeout=0.5).close()
-            return True
-        except OSError:
-            return False
+
+def listening(server: OrdoServer) -> bool:
+    """The server's gRPC port takes connections; RuntimeError if its process is gone."""
+    if server.process is not None and server.process.poll() is not None:
+        raise RuntimeError(f"it exited: {Path(server.log.name).read_text()[-2000:]}")
+    try:
+        socket.create_connection(("127.0.0.1", server.grpc_port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
