@@ -23,6 +23,7 @@ from domain.errors import ErrorCode, OrdoError, Unavailable
 from feed.live import Overflowed
 from metrics.counters import child
 from ordo.auth import Authenticator
+from ordo.logs import grpc_line
 from ordo.rpc.errors import status_of, status_of_error
 
 log = structlog.get_logger("ordo.grpc")
@@ -169,4 +170,4 @@ class _Outcome:
         code = self.code.name
         child(CALLS, self.method, code).inc()
         child(CALL_SECONDS, self.method).observe(elapsed)
-        log.info("grpc call", grpc_method=self.method, code=code, ms=round(elapsed * 1000, 2))
+        grpc_line(self.method, code, round(elapsed * 1000, 2))  # structlog's way: ~4x the time
