@@ -115,6 +115,7 @@ async def _grpclib(port: int, redis_port: int) -> None:
     class Service:
         async def create(self, stream: Stream[Any, Any]) -> None:
             request = await stream.recv_message()
+            assert request is not None  # a unary call has its message
             if redis is not None:
                 await redis.ping()
             await stream.send_message(answer(request))

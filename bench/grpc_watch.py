@@ -52,7 +52,7 @@ class Client:
             for _ in range(self.options.connections)
         ]
         for n, (sid, stream) in enumerate(self.streams.items()):
-            stub = stubs.OrderServiceStub(self.channels[n % len(self.channels)])
+            stub = stubs.OrderServiceStub(self.channels[n % len(self.channels)])  # type: ignore[no-untyped-call]
             self.tasks.append(asyncio.create_task(self._watch(stub, stream, sid)))
         await eventually(self.live, "every stream's history", within=300)
 
