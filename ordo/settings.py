@@ -50,7 +50,7 @@ class Settings:
     ws_max_message: int = 1024 * 1024  # bytes of one WebSocket message (more: closed 1009)
     # Secrets cursors are sealed with: the first seals, all open (store/cursor_keys.py).
     cursor_keys: tuple[str, ...] = ()  # none: one kept in the store
-    # The gRPC edge (SPEC §13): `ordo serve` sets the port (default 50051) and host.
+    # The gRPC edge (SPEC §11): `ordo serve` sets the port (default 50051) and host.
     grpc_port: int = 0  # 0: no gRPC server
     grpc_host: str = "127.0.0.1"
     grpc_max_message: int = 1024 * 1024  # bytes of one request message (more: refused)

@@ -1,6 +1,6 @@
 """What every gRPC call of ordo.v1 goes through, whatever its method: its caller from the
 `authorization` metadata, its time limit, its errors as AIP-193 statuses, its count and
-latency in /metrics, and its one log line (SPEC §13).
+latency in /metrics, and its one log line (SPEC §11).
 
 grpcio's server interceptors would do the same around a handler looked up per call; a wrapper
 made once per method costs nothing per call beyond its own work.

@@ -1,4 +1,4 @@
-"""How failures reach gRPC clients (AIP-193; SPEC §13): the one table from ordo's ErrorCode to
+"""How failures reach gRPC clients (AIP-193; SPEC §11): the one table from ordo's ErrorCode to
 a gRPC status code, and the google.rpc.Status each error carries in grpc-status-details-bin.
 
 The status code is the one google/rpc/code.proto describes for the failure: a refusal that

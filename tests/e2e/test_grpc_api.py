@@ -1,4 +1,4 @@
-"""ordo.v1.OrderService over gRPC (SPEC §13) with Python's grpcio client and the stubs
+"""ordo.v1.OrderService over gRPC (SPEC §11) with Python's grpcio client and the stubs
 scripts/protos generates, on each backend: the seed's methods, errors as AIP-193 statuses,
 pages, watches, identity, and what the server promises any gRPC client."""
 

@@ -1,4 +1,4 @@
-"""ordo.v1 through clients of other ecosystems (SPEC §13): Node's @grpc/grpc-js with
+"""ordo.v1 through clients of other ecosystems (SPEC §11): Node's @grpc/grpc-js with
 @grpc/proto-loader reading the committed proto, and `buf curl` with no proto at all (server
 reflection), each on each backend, with a JWT-verifying server: the seed's flow, ownership,
 and the errors' google.rpc.Status decoded."""
