@@ -43,7 +43,7 @@ from bench.peer import GRPC_DIR, GrpcPeerServer, install, listening
 from bench.runner import serving
 from ordo.v1 import order_pb2 as pb
 from ordo.v1 import order_service_pb2 as api
-from tests.support import ROOT, OrdoServer, RedisServer, _wait_until, running
+from testing.servers import ROOT, OrdoServer, RedisServer, running, wait_until
 
 NODE = "@grpc/grpc-js (Node)"
 OPTS = {"users": "1000", "user_prefix": "u-", "promo": "HELLO"}
@@ -176,7 +176,7 @@ class StackServer(OrdoServer):
                    str(self.grpc_port), str(redis_port)]  # fmt: skip
         with open(self.log.name, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        _wait_until(lambda: listening(self), self.name)
+        wait_until(lambda: listening(self), self.name)
 
 
 class NodeHello(GrpcPeerServer):
@@ -192,7 +192,7 @@ class NodeHello(GrpcPeerServer):
             self.process = subprocess.Popen(
                 command, cwd=self.folder, stdout=log, stderr=subprocess.STDOUT
             )
-        _wait_until(lambda: listening(self), "hello.mjs")
+        wait_until(lambda: listening(self), "hello.mjs")
 
 
 @dataclass

@@ -28,7 +28,7 @@ from bench.subscriptions import Options, Report, Stream
 from ordo.v1 import order_pb2 as pb
 from ordo.v1 import order_service_pb2 as api
 from ordo.v1 import order_service_pb2_grpc as stubs
-from tests.support import OrdoServer, eventually
+from testing.servers import OrdoServer, eventually
 
 
 class Client:

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import httpx
 
-from tests.support import ROOT, OrdoServer, _wait_until
+from testing.servers import ROOT, OrdoServer, wait_until
 
 PEER_DIR = ROOT.parent / "shared" / "peers" / "mercurius"
 GRPC_DIR = ROOT / "bench" / "grpc"
@@ -59,7 +59,7 @@ class PeerServer(OrdoServer):
             self.process = subprocess.Popen(
                 command, cwd=self.folder, stdout=log, stderr=subprocess.STDOUT
             )
-        _wait_until(self._answers, f"the peer on port {self.port}")
+        wait_until(self._answers, f"the peer on port {self.port}")
 
     def _answers(self) -> bool:
         if self.process is not None and self.process.poll() is not None:
@@ -85,7 +85,7 @@ class GrpcPeerServer(OrdoServer):
             self.process = subprocess.Popen(
                 command, cwd=self.folder, stdout=log, stderr=subprocess.STDOUT
             )
-        _wait_until(lambda: listening(self), f"the gRPC peer on port {self.grpc_port}")
+        wait_until(lambda: listening(self), f"the gRPC peer on port {self.grpc_port}")
 
 
 def listening(server: OrdoServer) -> bool:

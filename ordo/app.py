@@ -13,7 +13,6 @@ import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from redis.exceptions import ResponseError
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -28,13 +27,13 @@ from feed.live import Hub
 from jobs.reaper import reap_forever
 from metrics.counters import FEED_GROUP_LAG, FEED_TRIMMED
 from ordo import rest
-from ordo.auth import Authenticator, challenge
+from ordo.auth import Authenticator
 from ordo.connect import connect
 from ordo.edge import OrdoApp
-from ordo.edge_errors import routing_error
+from ordo.errors import HANDLERS
 from ordo.graphiql import asset_routes
 from ordo.graphql import Live, OrdoGraphQL
-from ordo.limits import BodyLimit
+from ordo.limits import MAX_BODY_BYTES, BodyLimit
 from ordo.logs import configure_logging
 from ordo.manifest import load_manifest
 from ordo.middleware import RequestContext
@@ -48,23 +47,10 @@ from store.keys import partition_key
 log = structlog.get_logger("ordo")
 # A young collection walks what is alive and young: in a worker that is mostly the requests in
 # flight, whatever the threshold, so collecting every 700 allocations (Python's default)
-# walked them again and again (6% of a createOrder's CPU). Garbage in cycles waits a little
-# longer: 20,000 objects is well under a megabyte.
+# walked them again and again, for nothing (its cost: docs/performance.md). Garbage in cycles
+# waits a little longer: 20,000 objects is well under a megabyte.
 GC_THRESHOLDS = (20_000, 20, 20)
 GRPC_GRACE = 5.0  # seconds calls in flight get to finish when the process stops
-
-
-async def _ordo_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, OrdoError)
-    response = rest.error_response(error.code, error.message)
-    if error.code is ErrorCode.UNAUTHENTICATED:  # RFC 6750 §3: how to authenticate
-        response.headers["www-authenticate"] = challenge(request.headers.get("authorization"))
-    return response
-
-
-async def _unavailable(request: Request, error: Exception) -> Response:
-    log.warning("store unavailable", error=str(error))
-    return rest.error_response(ErrorCode.UNAVAILABLE, "the store is unavailable")
 
 
 async def healthz(request: Request) -> Response:
@@ -74,7 +60,7 @@ async def healthz(request: Request) -> Response:
 async def readyz(request: Request) -> Response:
     await request.app.state.store.ping()
     if not request.app.state.hub.ready:  # live events would not reach subscribers now
-        return rest.error_response(ErrorCode.UNAVAILABLE, "the change feed reader is reconnecting")
+        raise OrdoError(ErrorCode.UNAVAILABLE, "the change feed reader is reconnecting")
     return JSONResponse({"status": "ready"})
 
 
@@ -149,7 +135,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
                 expose_headers=["X-Request-ID"],
             )
         )
-    stack.append(Middleware(BodyLimit, max_bytes=settings.max_body_bytes))
+    stack.append(Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES))
     return stack
 
 
@@ -223,11 +209,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", metrics),
             Route("/openapi.json", openapi, include_in_schema=False),
         ],
-        exception_handlers={
-            OrdoError: _ordo_error,
-            Unavailable: _unavailable,
-            HTTPException: routing_error,
-        },
+        exception_handlers=HANDLERS,
         lifespan=lifespan,
     )
     app.state.store = store

@@ -6,9 +6,11 @@ import math
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from domain.errors import ErrorCode
-from ordo.edge_errors import send_error
+from domain.errors import ErrorCode, OrdoError
+from ordo.errors import send_error
 from ordo.headers import header
+
+MAX_BODY_BYTES = 1024 * 1024  # SPEC §7: a larger body is 413
 
 
 class BodyLimit:
@@ -73,8 +75,5 @@ def replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
-_MESSAGE = "the request body is over 1 MiB"
-
-
 async def _too_large(scope: Scope, send: Send) -> None:
-    await send_error(scope, send, ErrorCode.PAYLOAD_TOO_LARGE, _MESSAGE)
+    await send_error(scope, send, OrdoError(ErrorCode.PAYLOAD_TOO_LARGE))

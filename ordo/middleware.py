@@ -12,9 +12,9 @@ import structlog
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from domain.errors import ErrorCode
+from domain.errors import ErrorCode, OrdoError
 from metrics.counters import child
-from ordo.edge_errors import send_error
+from ordo.errors import send_error
 from ordo.headers import header
 from ordo.logs import request_line
 
@@ -91,7 +91,7 @@ class RequestContext:
             limits.end(limit)
             if limit.expired and not responded:
                 message = "the request took longer than its time limit"
-                await send_error(scope, send_with_id, ErrorCode.UNAVAILABLE, message)
+                await send_error(scope, send_with_id, OrdoError(ErrorCode.UNAVAILABLE, message))
             elapsed = time.perf_counter() - started
             child(HTTP_REQUESTS, route, str(status)).inc()
             child(HTTP_SECONDS, route).observe(elapsed)
@@ -123,7 +123,8 @@ class _Limit:
 class _Limits:
     """The time limits of one event loop's requests, watched by one timer that runs only
     while requests are in flight. A request costs a dict entry, where a timer of its own
-    (call_later, then cancel, then the loop's cleanup) cost ~2 µs of every request. A request
+    (call_later, then cancel, then the loop's cleanup) was work on every request
+    (docs/performance.md). A request
     past its limit is cancelled at the next tick: at most an eighth of the limit late."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:

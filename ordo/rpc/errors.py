@@ -1,4 +1,4 @@
-"""How failures reach gRPC clients (AIP-193; SPEC §13): the one table from ordo's ErrorCode to
+"""How failures reach gRPC clients (AIP-193; SPEC §11): the one table from ordo's ErrorCode to
 a gRPC status code, and the google.rpc.Status each error carries in grpc-status-details-bin.
 
 The status code is the one google/rpc/code.proto describes for the failure: a refusal that
@@ -18,7 +18,7 @@ import grpc
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
-from domain.errors import ErrorCode, OrdoError
+from domain.errors import ErrorCode, OrdoError, Style
 
 DOMAIN = "ordo"
 C = grpc.StatusCode
@@ -112,6 +112,10 @@ def status_of(
 def status_of_error(error: OrdoError, renamed: Mapping[str, str] | None = None) -> grpc.Status:
     return status_of(error.code, error.message, error.field, renamed)
 
+
+# gRPC's row of the error table (ordo/errors.py:STYLES): a status code per ErrorCode, and the
+# google.rpc.Status each error is sent with.
+GRPC: Style[grpc.StatusCode, grpc.Status] = Style("grpc", status=STATUS, body=status_of_error)
 
 # google.rpc.Code's numbers are gRPC's: checked once here rather than trusted.
 assert C.FAILED_PRECONDITION.value[0] == code_pb2.FAILED_PRECONDITION

@@ -1,4 +1,4 @@
-"""grpc.health.v1.Health for ordo (SPEC §13): SERVING while the store answers a PING,
+"""grpc.health.v1.Health for ordo (SPEC §11): SERVING while the store answers a PING,
 NOT_SERVING while it does not, for Check and Watch, for the server ("") and OrderService."""
 
 from __future__ import annotations

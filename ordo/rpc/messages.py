@@ -117,8 +117,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _stamp(stamp: timestamp_pb2.Timestamp, value: datetime) -> None:
-    """Set as Timestamp.FromDatetime would (a naive value is UTC), in a quarter of its time:
-    its pure-Python path was a fifth of building a create's answer (docs/performance.md)."""
+    """Set as Timestamp.FromDatetime would (a naive value is UTC), without its pure-Python
+    path: every answer holds two (docs/performance.md)."""
     since = value - (_EPOCH if value.tzinfo else _EPOCH.replace(tzinfo=None))
     stamp.seconds = since.days * 86400 + since.seconds
     stamp.nanos = since.microseconds * 1000
@@ -154,8 +154,8 @@ def _type(order_type: OrderType) -> pb.OrderType:
 
 
 def order_message(order: Order, events: bool = False) -> pb.Order:
-    """Nested fields are set in place, not built and copied in: half the time of a create's
-    answer (every unary call's path)."""
+    """Nested fields are set in place, not built as messages and copied in: this is every
+    unary call's path (docs/performance.md)."""
     message = pb.Order(
         order_id=order.order_id,
         status=_STATUS[order.status],

@@ -1,4 +1,4 @@
-"""The gRPC server of a worker (SPEC §13): grpcio's asyncio server on the worker's own event
+"""The gRPC server of a worker (SPEC §11): grpcio's asyncio server on the worker's own event
 loop, so ordo.v1.OrderService shares the HTTP side's store, change-feed hub and
 authenticator; with grpc.health.v1 and server reflection (v1 and v1alpha) beside it.
 

@@ -1,4 +1,4 @@
-"""A gRPC WatchOrderEvents stream over an entity through a killed master (SPEC §13, §10): as
+"""A gRPC WatchOrderEvents stream over an entity through a killed master (SPEC §11, §10): as
 tests/e2e/test_cluster_live_faults.py does for the GraphQL subscription, with the same writes
 and the same checks, the watcher resuming from its last cursor whenever its stream ends. Also
 the seed's flow over gRPC on the cluster."""

@@ -1,4 +1,4 @@
-"""ordo.v1.OrderService over gRPC (SPEC §13) with Python's grpcio client and the stubs
+"""ordo.v1.OrderService over gRPC (SPEC §11) with Python's grpcio client and the stubs
 scripts/protos generates, on each backend: the seed's methods, errors as AIP-193 statuses,
 pages, watches, identity, and what the server promises any gRPC client."""
 
@@ -28,7 +28,7 @@ from tests.e2e.grpc_helpers import (
     refused_with,
     with_items,
 )
-from tests.support import ADMIN_TOKEN, OrdoServer, RedisServer, running, unique
+from tests.support import ADMIN_TOKEN, OrdoServer, RedisServer, eventually, running, unique
 from tests.tokens import JWT_ENV, hs256
 
 C = grpc.StatusCode
@@ -403,8 +403,8 @@ async def test_health_follows_redis_and_a_call_past_its_time_ends_deadline_excee
 async def test_every_worker_serves_grpc_on_the_one_port(redis_server: RedisServer) -> None:
     server = OrdoServer(redis_server.url, workers=2)
     with running(server):
-        listening = await asyncio.to_thread(_listeners, server.grpc_port)
-        assert listening == 2  # one socket a worker, SO_REUSEPORT
+        # One listening socket a worker (SO_REUSEPORT), once both have started.
+        await eventually(lambda: _listeners(server.grpc_port) == 2, "both workers listening")
         async with client(server.grpc_target) as rpc:
             created = (await rpc.CreateOrderWithItems(with_items())).order
             assert created.version == 2

@@ -1,4 +1,4 @@
-"""ordo.v1 through clients of other ecosystems (SPEC §13): Node's @grpc/grpc-js with
+"""ordo.v1 through clients of other ecosystems (SPEC §11): Node's @grpc/grpc-js with
 @grpc/proto-loader reading the committed proto, and `buf curl` with no proto at all (server
 reflection), each on each backend, with a JWT-verifying server: the seed's flow, ownership,
 and the errors' google.rpc.Status decoded."""
@@ -103,3 +103,17 @@ async def test_buf_curl_through_reflection_runs_the_seed_flow_and_shows_errors(
     assert hidden[0] != 0 and hidden[1]["code"] == "not_found"
     assert hidden[1]["details"][0]["type"] == "google.rpc.ErrorInfo"
     assert admin[1]["order"]["ownerId"] == created[1]["order"]["ownerId"]
+
+
+@pytest.mark.parametrize("protocol", ["grpc-v1", "grpc-v1alpha"])
+def test_reflection_v1_and_v1alpha_list_the_services(jwt_server: OrdoServer, protocol: str) -> None:
+    done = subprocess.run(
+        [
+            BUF, "curl", "--protocol", "grpc", "--http2-prior-knowledge",
+            "--reflect-protocol", protocol, "--list-services", f"http://{jwt_server.grpc_target}",
+        ],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    listed = set(done.stdout.split())
+    assert {"ordo.v1.OrderService", "grpc.health.v1.Health"} <= listed

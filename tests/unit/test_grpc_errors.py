@@ -1,4 +1,4 @@
-"""The one table from ordo's ErrorCode to gRPC's status codes (ordo/rpc/errors.py, SPEC §13),
+"""The one table from ordo's ErrorCode to gRPC's status codes (ordo/rpc/errors.py, SPEC §11),
 and the AIP-193 details each status carries."""
 
 from __future__ import annotations
