@@ -30,7 +30,7 @@ class Settings:
     graphiql_assets: Path | None = None  # None: where scripts/install puts them
     redis_wait_replicas: int = 0  # WAIT for this many replicas after each write
     redis_wait_timeout: float = 1.0
-    graphql_prepared: bool = True  # run documents seen before from plans (schema/prepared.py)
+    graphql_prepared: bool = True  # run documents seen before from plans (engine/)
     persisted_max: int = 1000  # APQ documents kept in Redis (ordo/persisted.py)
     trusted_documents: Path | None = None  # a manifest: only its documents run
     # End-user JWTs (SPEC §9): verification is on when a secret or a JWKS is set.
