@@ -72,7 +72,7 @@ class Engine:
         self._run_plan = run_plan
         self._allowed_by_default = ALLOWED_BY_DEFAULT
         self._leaves = Leaves(kept_texts)
-        self._schema, self._calls = _served(schema)
+        self._graphql, self._calls = _served(schema)
 
     def plan(self, query: str, operation_name: str | None) -> Plan | None:
         """The document's plan, once learned (None: not learned, or the generic path's)."""
@@ -99,7 +99,7 @@ class Engine:
     async def run(
         self, plan: Plan, context: Any, root: Any, variables: dict[str, Any]
     ) -> ExecutionResult | None:
-        return await self._run_plan(self._schema, plan, context, root, variables)
+        return await self._run_plan(self._graphql, plan, context, root, variables)
 
     def learn(self, query: str | None, operation_name: str | None) -> None:
         """After the generic path ran the document without a request error: its plan from the
@@ -121,7 +121,7 @@ class Engine:
         from engine.plans import compile_plan
 
         document = parse(query, max_tokens=self.max_tokens)
-        return compile_plan(self._schema, document, operation_name, self._calls, self._leaves)
+        return compile_plan(self._graphql, document, operation_name, self._calls, self._leaves)
 
 
 def _served(

@@ -27,7 +27,7 @@ from schema.types import OrderEvent
 from store import SingleStore
 from tests import tokens
 from tests.e2e import helpers
-from tests.engine.prepared_corpus import CASES, CUSTOMER_CASES, TWO_CLOSES, created
+from tests.engine.prepared_corpus import CASES, CUSTOMER_CASES, SHAPES, TWO_CLOSES, created
 from tests.engine.replay import CURSOR_KEY, Ask, Replay, both
 from tests.support import ADMIN_TOKEN, RedisServer, unique
 
@@ -103,6 +103,28 @@ async def test_a_document_is_answered_from_its_plan_from_its_second_run_on(
     await both(prepared, generic, Ask(helpers.CREATE_ORDER, {"input": {}}))
     # The generic app runs no plan: were it prepared too, the comparisons above would be empty.
     assert planned == [True, True]
+
+
+READS = {
+    "order": Ask(helpers.ORDER, {"orderId": "<l>"}),
+    "orders": Ask(helpers.ORDERS, {"entityId": "<entity>"}),
+    "shapes": Ask(SHAPES, {"a": "<l>", "b": "<l>"}),
+}
+
+
+@pytest.mark.parametrize("ask", READS.values(), ids=READS.keys())
+async def test_a_documents_first_request_and_its_planned_ones_answer_alike(
+    ask: Ask, prepared: Replay, planned: list[bool]
+) -> None:
+    """The engine learns a document from its first request, which the generic path answers
+    (engine/door.py); the later ones run its plan. One app, the same read three times."""
+    await prepared.send(*created("l"))
+    runs = len(planned)
+    await prepared.send(replace(ask, times=3))
+    assert planned[runs:] == [True, True]  # the first: generic; then the plan's
+    first, second, third = prepared.named()[-3:]
+    assert first[0] == 200 and "errors" not in first[2], first
+    assert first == second == third
 
 
 @pytest.mark.parametrize("get", [False, True], ids=["post", "get"])
