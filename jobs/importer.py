@@ -82,7 +82,7 @@ def _reasons(refusal: Exception) -> Sequence[str]:
     if isinstance(refusal, _Refused | SeedRefused):
         return refusal.reasons
     assert isinstance(refusal, OrdoError)
-    return [f"{refusal.code.name}: {refusal.message}"]
+    return [str(refusal)]
 
 
 class _Import:

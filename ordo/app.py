@@ -13,7 +13,6 @@ import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from redis.exceptions import ResponseError
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -28,10 +27,10 @@ from feed.live import Hub
 from jobs.reaper import reap_forever
 from metrics.counters import FEED_GROUP_LAG, FEED_TRIMMED
 from ordo import rest
-from ordo.auth import Authenticator, challenge
+from ordo.auth import Authenticator
 from ordo.connect import connect
 from ordo.edge import OrdoApp
-from ordo.edge_errors import routing_error
+from ordo.errors import HANDLERS
 from ordo.graphiql import asset_routes
 from ordo.graphql import Live, OrdoGraphQL
 from ordo.limits import BodyLimit
@@ -52,19 +51,6 @@ log = structlog.get_logger("ordo")
 GC_THRESHOLDS = (20_000, 20, 20)
 
 
-async def _ordo_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, OrdoError)
-    response = rest.error_response(error.code, error.message)
-    if error.code is ErrorCode.UNAUTHENTICATED:  # RFC 6750 §3: how to authenticate
-        response.headers["www-authenticate"] = challenge(request.headers.get("authorization"))
-    return response
-
-
-async def _unavailable(request: Request, error: Exception) -> Response:
-    log.warning("store unavailable", error=str(error))
-    return rest.error_response(ErrorCode.UNAVAILABLE, "the store is unavailable")
-
-
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -72,7 +58,7 @@ async def healthz(request: Request) -> Response:
 async def readyz(request: Request) -> Response:
     await request.app.state.store.ping()
     if not request.app.state.hub.ready:  # live events would not reach subscribers now
-        return rest.error_response(ErrorCode.UNAVAILABLE, "the change feed reader is reconnecting")
+        raise OrdoError(ErrorCode.UNAVAILABLE, "the change feed reader is reconnecting")
     return JSONResponse({"status": "ready"})
 
 
@@ -218,11 +204,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", metrics),
             Route("/openapi.json", openapi, include_in_schema=False),
         ],
-        exception_handlers={
-            OrdoError: _ordo_error,
-            Unavailable: _unavailable,
-            HTTPException: routing_error,
-        },
+        exception_handlers=HANDLERS,
         lifespan=lifespan,
     )
     app.state.store = store

@@ -79,7 +79,7 @@ class Shortcut:
         """What Starlette's route and ExceptionMiddleware do for REST's create."""
         request = Request(scope, receive)
         try:
-            response = await rest.create_order(request)
+            response: Response = await rest.create_order(request)
         except Exception as error:
             handler = next(
                 (self.handlers[k] for k in type(error).__mro__ if k in self.handlers), None

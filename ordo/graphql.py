@@ -18,7 +18,6 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import Scope
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.schema.exceptions import InvalidOperationTypeError
@@ -30,7 +29,8 @@ from strawberry.types.unset import UNSET, UnsetType
 from domain.errors import ErrorCode, OrdoError
 from feed.live import Hub
 from metrics.counters import SOCKETS
-from ordo.auth import Authenticator, challenge
+from ordo.auth import Authenticator
+from ordo.errors import error_response, refusal_response
 from ordo.graphiql import graphiql_page
 from ordo.headers import header, media_type
 from ordo.json_input import Unreadable, read_json
@@ -40,7 +40,7 @@ from ordo.websocket import SocketAdapter, TransportWS
 from schema.build import build_schema
 from schema.context import Context
 from schema.cost import DEFAULT_MAX_QUERY_COST
-from schema.errors import masked, should_mask
+from schema.errors import GRAPHQL, masked, rejection, should_mask
 from schema.served import ServedSchema
 from store import Store
 
@@ -132,13 +132,10 @@ class OrdoGraphQL(GraphQL[Context, None]):
                     return refused
             return await super().run(request, context, root_value)
         except DocumentRefused as refused:
-            body = self.encode_json(refused.body())
-            return Response(body, refused.http_status, media_type="application/json")
+            return error_response(GRAPHQL, refused)
         except HTTPException as refused:
             # Strawberry answers a request it refuses in plain text; clients read GraphQL.
-            body = self.encode_json({"errors": [{"message": refused.reason}]})
-            status, allow = _refusal(refused)
-            return Response(body, status, allow, media_type=media)
+            return refusal_response(refused.reason, *_refusal(refused), media)
 
     async def _socket(
         self, request: WebSocket, context: Context, root_value: None
@@ -173,14 +170,14 @@ class OrdoGraphQL(GraphQL[Context, None]):
             # With identity on, no token anywhere is refused here too, as a request without
             # one is at the HTTP edge: before any document of the connection is read.
             if isinstance(context.caller, OrdoError):
-                raise ConnectionRejectionError({"code": context.caller.code.name})
+                raise rejection(context.caller)
             return _NO_PAYLOAD
         if not isinstance(token, str):
-            raise ConnectionRejectionError({"code": ErrorCode.UNAUTHENTICATED.name})
+            raise rejection(OrdoError(ErrorCode.UNAUTHENTICATED))
         header_value = token if token.lower().startswith("bearer ") else f"Bearer {token}"
         caller = await self.authenticator.caller(header_value)
         if isinstance(caller, OrdoError):
-            raise ConnectionRejectionError({"code": caller.code.name, "message": caller.message})
+            raise rejection(caller)
         context.caller = caller
         return _NO_PAYLOAD
 
@@ -286,11 +283,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
         if not isinstance(caller, OrdoError):
             scope[_CALLER] = caller
             return None
-        error = {"code": caller.code.name, "status": caller.status}
-        body = self.encode_json({"errors": [{"message": caller.message, "extensions": error}]})
         media = negotiate(header(scope, b"accept")) or JSON
-        headers = {"www-authenticate": challenge(authorization)}
-        return Response(body, 401, headers, media_type=media)
+        return error_response(GRAPHQL, caller, media=media, authorization=authorization)
 
     def encode_json(self, data: object) -> bytes:
         # The same compact JSON as Strawberry's json.dumps, in UTF-8 instead of \u escapes.

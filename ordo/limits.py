@@ -6,8 +6,8 @@ import math
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from domain.errors import ErrorCode
-from ordo.edge_errors import send_error
+from domain.errors import ErrorCode, OrdoError
+from ordo.errors import send_error
 from ordo.headers import header
 
 
@@ -73,8 +73,5 @@ def replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
-_MESSAGE = "the request body is over 1 MiB"
-
-
 async def _too_large(scope: Scope, send: Send) -> None:
-    await send_error(scope, send, ErrorCode.PAYLOAD_TOO_LARGE, _MESSAGE)
+    await send_error(scope, send, OrdoError(ErrorCode.PAYLOAD_TOO_LARGE))

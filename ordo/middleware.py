@@ -12,9 +12,9 @@ import structlog
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from domain.errors import ErrorCode
+from domain.errors import ErrorCode, OrdoError
 from metrics.counters import child
-from ordo.edge_errors import send_error
+from ordo.errors import send_error
 from ordo.headers import header
 from ordo.logs import request_line
 
@@ -91,7 +91,7 @@ class RequestContext:
             limits.end(limit)
             if limit.expired and not responded:
                 message = "the request took longer than its time limit"
-                await send_error(scope, send_with_id, ErrorCode.UNAVAILABLE, message)
+                await send_error(scope, send_with_id, OrdoError(ErrorCode.UNAVAILABLE, message))
             elapsed = time.perf_counter() - started
             child(HTTP_REQUESTS, route, str(status)).inc()
             child(HTTP_SECONDS, route).observe(elapsed)

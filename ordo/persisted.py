@@ -35,16 +35,8 @@ log = structlog.get_logger("ordo.persisted")
 
 
 class DocumentRefused(OrdoError):
-    """A request's persisted document cannot run: answered before any GraphQL runs."""
-
-    @property
-    def http_status(self) -> int:
-        # Apollo's clients retry with the text on a 200 whose error says PersistedQueryNotFound.
-        return 200 if self.code is ErrorCode.PERSISTED_QUERY_NOT_FOUND else self.code.status
-
-    def body(self) -> dict[str, Any]:
-        extensions = {"code": self.code.name, "status": self.code.status}
-        return {"errors": [{"message": self.message, "extensions": extensions}]}
+    """A request's persisted document cannot run: answered before any GraphQL runs, in
+    GraphQL's error shape (schema/errors.py: PersistedQueryNotFound is an HTTP 200)."""
 
 
 def _invalid(field: str, message: str) -> DocumentRefused:

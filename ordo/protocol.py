@@ -24,7 +24,7 @@ from uvicorn.protocols.http.httptools_impl import (
 )
 
 from domain.errors import ErrorCode, OrdoError
-from ordo.edge_errors import error_body
+from ordo.errors import error_response, style_of
 
 # A request's head (request line, headers, the blank line) may take this many bytes: Node's
 # default (16 KiB, all of it), within nginx's (4 buffers of 8 KiB). uvicorn's httptools
@@ -221,10 +221,8 @@ class OrdoHttpProtocol(CorkedHttpToolsProtocol):
 
 def _too_large(url: bytes, default_headers: list[tuple[bytes, bytes]]) -> bytes:
     path = url.partition(b"?")[0].decode("latin-1")
-    code = ErrorCode.HEADERS_TOO_LARGE
-    body = error_body(path, code, OrdoError(code).message)
-    head = [STATUS_LINE[code.status]]
-    head += [name + b": " + value + b"\r\n" for name, value in default_headers]
-    head.append(b"content-type: application/json\r\n")
-    head.append(b"content-length: %d\r\nconnection: close\r\n\r\n" % len(body))
-    return b"".join(head) + body
+    answer = error_response(style_of(path), OrdoError(ErrorCode.HEADERS_TOO_LARGE))
+    fields = [*default_headers, *answer.raw_headers, (b"connection", b"close")]
+    head = [STATUS_LINE[answer.status_code]]
+    head += [name + b": " + value + b"\r\n" for name, value in fields]
+    return b"".join([*head, b"\r\n", answer.body])

@@ -38,10 +38,6 @@ LEGACY_STATUS = {
 CLOSE = {"success": orders.complete_order, "cancel": orders.cancel_order}
 
 
-def error_response(code: ErrorCode, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code.name, "message": message}}, status_code=code.status)
-
-
 async def json_body(request: Request, allowed: set[str]) -> dict[str, Any]:
     """The body as a JSON object of string fields; anything else is refused, naming why."""
     if media_type(request.scope) != "application/json":

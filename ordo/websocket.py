@@ -36,6 +36,7 @@ from strawberry.utils.aio import aclosing
 
 from ordo.persisted import DocumentRefused
 from schema.context import Context
+from schema.errors import GRAPHQL
 
 if TYPE_CHECKING:
     from ordo.graphql import OrdoGraphQL
@@ -124,7 +125,7 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                 resolved = await documents.resolve(payload["query"], payload.get("extensions"), {})
                 payload["query"] = cast(str, resolved)  # a string in, a string out
             except DocumentRefused as refused:
-                errors: Any = refused.body()["errors"]
+                errors: Any = GRAPHQL.body(refused)["errors"]
                 await self.send_message({"id": message["id"], "type": "error", "payload": errors})
                 return
         await super().handle_subscribe(message)

@@ -41,6 +41,7 @@ from graphql import (
 from graphql.language.ast import Node
 
 from domain.errors import ErrorCode
+from schema.errors import top_level
 from schema.fragments import dependency_order, fragment_definitions
 
 DEFAULT_MAX_QUERY_COST = 1000
@@ -354,5 +355,4 @@ def full_introspection(schema: GraphQLSchema) -> int:
 
 
 def _too_costly(message: str, node: Node | None) -> GraphQLError:
-    code = ErrorCode.QUERY_TOO_COSTLY
-    return GraphQLError(message, node, extensions={"code": code.name, "status": code.status})
+    return top_level(ErrorCode.QUERY_TOO_COSTLY, message, node)

@@ -34,9 +34,12 @@ from schema.fragments import spread_names
 # graphql-core's introspection query nests 15 (__schema { types { fields { type { ofType … } } } }),
 # and GraphiQL's may nest a little deeper: room for both, none for a recursive hostile query.
 MAX_DEPTH = 20
-# GraphiQL's introspection query has about 200 tokens. Long lists belong in variables, which
-# are JSON and cost no tokens.
-MAX_TOKENS = 10_000
+# graphql-core's fullest introspection query has 184 tokens, the largest of ordo's own documents
+# 332: 2,000 leaves six times that. Admitting a document (the gate, then graphql-core's
+# validation) costs about 16 Python calls per character, so the limit is what bounds one
+# request's CPU before anything runs (docs/performance.md, "Bounded document work"). Long lists
+# belong in variables, which are JSON and cost no tokens.
+MAX_TOKENS = 2_000
 # Pairs of fields sharing a response name within one selection (inline fragments included):
 # a union's members each selecting `__typename id` make a few; thousands are an attack.
 MAX_SAME_NAME_PAIRS = 1_000

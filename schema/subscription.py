@@ -76,7 +76,7 @@ async def _guarded(context: Context, events: Callable[[], AsyncIterator[T]]) -> 
     except OrdoError as error:
         raise top_level(error.code, error.message) from error
     except Unavailable as error:
-        raise top_level(ErrorCode.UNAVAILABLE, "the store is unavailable") from error
+        raise top_level(ErrorCode.UNAVAILABLE) from error
     except Overflowed:
         if context.socket is not None:
             await context.socket.close(code=SLOW_CLIENT, reason=SLOW_REASON)

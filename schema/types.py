@@ -17,7 +17,7 @@ from domain.events import Event
 from domain.promo import Promo as DomainPromo
 from resolvers.promos import promo_used
 from schema.enums import ErrorCode, EventType, OrderStatus, RentTerm
-from schema.errors import answer
+from schema.errors import answer, payload_fields
 from schema.node import Node, order_global_id
 from schema.scalars import Date, DateTime, Decimal, date_value, datetime_value
 
@@ -186,8 +186,7 @@ class UserError:
 
     @classmethod
     def from_domain(cls, error: OrdoError) -> UserError:
-        field = list(error.field) if error.field is not None else None
-        return cls(code=error.code, status=error.status, message=error.message, field=field)
+        return cls(**payload_fields(error))
 
 
 @strawberry.type(description="The result of an order mutation.")

@@ -321,7 +321,12 @@ class OrdoServer:
             self.process = subprocess.Popen(
                 command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.cwd
             )
-        _wait_until(self._healthy, f"ordo on port {self.port}")
+        try:
+            # A start is seconds on a quiet machine; a loaded CI box can take far longer.
+            _wait_until(self._healthy, f"ordo on port {self.port}", timeout=90)
+        except RuntimeError:
+            self.stop()  # no process left running behind a failed start
+            raise
 
     def _healthy(self) -> bool:
         if self.process is not None and self.process.poll() is not None:
@@ -338,6 +343,7 @@ class OrdoServer:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait()
             self.process = None
 
 

@@ -44,7 +44,7 @@ def reported() -> Iterator[None]:
     try:
         yield
     except OrdoError as error:
-        fail(f"{error.code.name}: {error.message}")
+        fail(str(error))
     except Unavailable as error:
         fail(f"UNAVAILABLE: the store is unavailable ({error})")
 

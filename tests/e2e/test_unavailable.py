@@ -40,3 +40,13 @@ def test_graphql_query_answers_a_top_level_unavailable_error(stranded: OrdoServe
 def test_readiness_fails_while_liveness_holds(stranded: OrdoServer) -> None:
     assert httpx.get(f"{stranded.url}/readyz", timeout=10).status_code == 503
     assert httpx.get(f"{stranded.url}/healthz", timeout=10).status_code == 200
+
+
+def test_a_persisted_hash_looked_up_in_the_store_answers_503_in_graphqls_shape(
+    stranded: OrdoServer,
+) -> None:
+    # The hash is looked up before any GraphQL runs: the edge answers, in the API's shape.
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": "ab" * 32}}
+    answer = httpx.post(f"{stranded.url}/graphql", json={"extensions": persisted}, timeout=10)
+    assert answer.status_code == 503
+    assert answer.json()["errors"][0]["extensions"] == {"code": "UNAVAILABLE", "status": 503}

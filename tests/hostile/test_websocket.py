@@ -26,6 +26,7 @@ from ordo.app import create_app
 from ordo.manifest import sha256_hex
 from ordo.settings import load_settings
 from resolvers import orders
+from schema.limits import MAX_TOKENS
 from tests.e2e.conftest import Api
 from tests.e2e.helpers import CREATE_ORDER, create_plain
 from tests.e2e.live_helpers import ws_url
@@ -260,8 +261,8 @@ async def test_a_connection_init_with_a_null_payload_is_acknowledged(server: Ord
     [
         ({"query": "subscription {"}, "Syntax Error: Expected Name, found <EOF>."),
         (
-            {"query": "{ " + "a " * 10_001 + "}"},
-            "Syntax Error: Document contains more than 10000 tokens.",
+            {"query": "{ " + "a " * (MAX_TOKENS + 1) + "}"},
+            f"Syntax Error: Document contains more than {MAX_TOKENS} tokens.",
         ),
         ({"query": "subscription { nope }"}, "Cannot query field 'nope' on type 'Subscription'."),
         ({"query": "query A { __typename }", "operationName": "B"}, 'Unknown operation named "B".'),

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from lupa import LuaRuntime
 
-from domain.errors import ErrorCode, OrdoError
+from domain.errors import ErrorCode, OrdoError, not_open_code
+from domain.order import OrderStatus
+from tests.support import ROOT
 
 # SPEC §5 table, as written there.
 SPEC_STATUS = {
@@ -77,3 +80,13 @@ def test_error_keeps_its_message_and_field_path() -> None:
     error = OrdoError(ErrorCode.INVALID_INPUT, "price is bad", ["input", "items", "1", "price"])
     assert error.message == "price is bad"
     assert error.field == ("input", "items", "1", "price")
+
+
+@pytest.mark.parametrize("status", list(OrderStatus), ids=lambda status: status.name)
+def test_lua_refuses_an_order_that_is_not_open_with_pythons_code(status: OrderStatus) -> None:
+    # "Not OPEN -> which 409" is one rule written in each language: the two must agree.
+    lua = LuaRuntime()
+    prelude = (ROOT / "lua" / "lib" / "prelude.lua").read_text()
+    lua_code = lua.execute(prelude + "\nreturn not_open_code")(status.name)
+    expected = not_open_code(status)
+    assert lua_code == (expected.name if expected else None)
