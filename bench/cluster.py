@@ -40,7 +40,8 @@ from ordo.settings import load_settings
 from resolvers import orders, promos, users
 from store.keys import Home, order_promo_keys, promo_keys
 from store.scripts import source
-from tests.support import OrdoServer, RedisCluster, RedisServer, running
+from testing.cluster import RedisCluster
+from testing.servers import OrdoServer, RedisServer, running
 
 USERS = 200
 USER_PREFIX = "cbu-"

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.support import ADMIN_TOKEN, RedisServer
+from testing.servers import ADMIN_TOKEN, RedisServer
 
 CONCURRENCY = 32
 USERS = 100

@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 
 from bench.load import Load, wrk
-from tests.support import ADMIN_TOKEN, OrdoServer, RedisServer, running, unique
+from testing.servers import ADMIN_TOKEN, OrdoServer, RedisServer, running, unique
 
 WORKERS = 32  # hey's workers: each paced at rate / WORKERS
 GQL_CREATE = (

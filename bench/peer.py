@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import httpx
 
-from tests.support import ROOT, OrdoServer, _wait_until
+from testing.servers import ROOT, OrdoServer, wait_until
 
 PEER_DIR = ROOT.parent / "shared" / "peers" / "mercurius"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ordo-bench"
@@ -55,7 +55,7 @@ class PeerServer(OrdoServer):
             self.process = subprocess.Popen(
                 command, cwd=self.folder, stdout=log, stderr=subprocess.STDOUT
             )
-        _wait_until(self._answers, f"the peer on port {self.port}")
+        wait_until(self._answers, f"the peer on port {self.port}")
 
     def _answers(self) -> bool:
         if self.process is not None and self.process.poll() is not None:

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from tests.support import ROOT
+from testing.servers import ROOT
 
 FRAME = re.compile(r"^(?P<function>.*) \((?P<path>.*?)(?::\d+)?\)$")
 OWN = ("ordo", "schema", "resolvers", "domain")

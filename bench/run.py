@@ -22,7 +22,7 @@ from bench.operations import GQL_CREATE_AS_PEER, OPERATIONS
 from bench.peer import PEER_DIR, install
 from bench.report import SEEDED, Results, table, write_json
 from bench.runner import Runner, pool_note
-from tests.support import RedisServer, running
+from testing.servers import RedisServer, running
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

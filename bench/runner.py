@@ -28,7 +28,7 @@ from resolvers import promos
 from store import Store
 from store.keys import Home, order_promo_keys, promo_keys
 from store.scripts import source
-from tests.support import ADMIN_TOKEN, OrdoServer, RedisServer, running
+from testing.servers import ADMIN_TOKEN, OrdoServer, RedisServer, running
 
 REDIS_PROMO = "BENCH-RB"
 

@@ -1,5 +1,5 @@
 """The floor apps as processes: served by the same uvicorn as ordo, on a free loopback port,
-and run and stopped like `ordo serve` in the tests (tests/support.py's OrdoServer)."""
+and run and stopped like `ordo serve` in the tests (testing/servers.py's OrdoServer)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support import ROOT, OrdoServer, _wait_until
+from testing.servers import ROOT, OrdoServer, wait_until
 
 
 class FloorServer(OrdoServer):
@@ -35,7 +35,7 @@ class FloorServer(OrdoServer):
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
             )
-        _wait_until(self._answers, f"{self.module} on port {self.port}")
+        wait_until(self._answers, f"{self.module} on port {self.port}")
 
     def _answers(self) -> bool:
         if self.process is not None and self.process.poll() is not None:

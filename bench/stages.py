@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.instructions import _call
-from tests.support import ADMIN_TOKEN
+from testing.servers import ADMIN_TOKEN
 
 PEER_SELECTION = (
     "mutation($input: CreateOrderInput) { createOrder(input: $input) { "

@@ -40,7 +40,7 @@ from websockets.typing import Subprotocol
 
 from bench import cpu, profile
 from bench.runner import serving
-from tests.support import OrdoServer, RedisServer, eventually, running
+from testing.servers import OrdoServer, RedisServer, eventually, running
 
 PROTOCOL = Subprotocol("graphql-transport-ws")
 ORDER_EVENTS = "subscription($o: ID!) { orderEvents(orderId: $o) { id orderId version type at } }"

@@ -7,10 +7,10 @@ object's closure answers it with in place, without a call.
 - An enum member's name is looked up by the member's id (members live as long as their enum),
   not found by Strawberry's scan of the enum's values (two Python property reads per value).
 - A scalar's texts may be kept, by value, for the serializers and classes the engine is given
-  (ordo keeps its dates' and times': an order read again brings the same ones, and formatting
-  them was a sixth of a read's completion). Kept only for values of exactly that class (so
-  give immutable classes whose values of one class are never equal to another's, as `date`
-  and `datetime`), at most KEPT per scalar, all dropped when full.
+  (ordo keeps its dates' and times': an order read again brings the same ones). Kept only for
+  values of exactly that class (so give immutable classes whose values of one class are never
+  equal to another's, as `date` and `datetime`), at most KEPT per scalar, all dropped when
+  full.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from store import Store
 DEFAULT_BUFFER = 1000  # entries a subscriber may lag behind before it is dropped
 # The feed is followed while anyone subscribes, and this long after the last one leaves (a
 # client that reconnects finds it still followed): a worker nobody subscribes to does not read
-# every other worker's writes (12% of a create's CPU when it did: docs/performance.md).
+# every other worker's writes (what that cost each create: docs/performance.md).
 LINGER_SECONDS = 30.0
 
 

@@ -27,6 +27,7 @@ from store.replies import event_of
 START = "0-0"  # a position before every entry
 STREAM_ID = re.compile(r"\d{1,20}-\d{1,20}")  # a stream entry's id, as clients may send one
 BATCH = 1000  # entries read from one partition per command
+RETENTION_SECONDS = 7 * 24 * 3600.0  # how long the feed keeps an entry, unless set otherwise
 
 
 @dataclass(frozen=True, slots=True)

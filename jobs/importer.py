@@ -176,6 +176,7 @@ async def _import_usage(store: Store, promo: SeedPromo) -> int:
     """Redeemed activations with no order in ordo; returns how many users were written."""
     if not promo.used:
         return 0
+    # (user id, used) pairs: the whole of the script's ARGV, its rest (store/argv.py).
     args: list[str | int] = [value for pair in promo.used for value in pair]
     raw = await store.run("import_promo_usage", promo_usage_keys(promo.promo_id), args)
     (written,) = reply_of(raw).payload

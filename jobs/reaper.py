@@ -11,6 +11,7 @@ import structlog
 
 from domain.errors import Unavailable
 from store import Store
+from store.argv import ExpireArgs
 from store.keys import Home, order_promo_keys, promo_keys, promo_registry_key
 from store.replies import Outcome, order_unless
 
@@ -35,7 +36,7 @@ async def expire_stale(store: Store, ttl_seconds: float) -> int:
 
 async def _expire(store: Store, promo_id: str, order_id: str, ttl_us: int) -> int:
     keys = order_promo_keys(Home.of_promo(promo_id), order_id)
-    reply = await store.run("expire_order", keys, [order_id, ttl_us])
+    reply = await store.run("expire_order", keys, ExpireArgs(order_id, ttl_us))
     # Read even though unused: that counts the release in the metrics.
     return 0 if order_unless(Outcome.SKIPPED, order_id, reply) is None else 1
 

@@ -14,6 +14,7 @@ import asyncio
 from dataclasses import dataclass
 
 from store import Store
+from store.argv import ListOrderArgs
 from store.keys import (
     Home,
     entity_homes_keys,
@@ -52,14 +53,17 @@ async def reindex(store: Store, entity_ids: list[str]) -> Reindexing:
 async def _reindex_entity(store: Store, entity_id: str, result: Reindexing) -> None:
     index: dict[str, str] = await store.read("HGETALL", entity_orders_key(entity_id)) or {}
     homes = sorted({Home.of_entity(entity_id).tag, *index.values()})
-    # The homes first: a version listed below is seen by pages from then on.
+    # The homes first: a version listed below is seen by pages from then on. (The homes are
+    # all of the script's ARGV: its layout is empty, they are its rest.)
     reply_of(await store.run("add_entity_homes", entity_homes_keys(entity_id), homes))
     located = sorted(index.items())
     for start in range(0, len(located), BATCH):
         replies = await asyncio.gather(
             *(
                 store.run(
-                    "list_order", listed_order_keys(Home(tag), order_id), [order_id, entity_id]
+                    "list_order",
+                    listed_order_keys(Home(tag), order_id),
+                    ListOrderArgs(order_id, entity_id),
                 )
                 for order_id, tag in located[start : start + BATCH]
             )

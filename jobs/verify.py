@@ -17,6 +17,7 @@ from typing import Any
 
 from domain.audit import PromoSnapshot, order_discrepancies, promo_discrepancies
 from store import Store
+from store.argv import NoArgs
 from store.keys import (
     Home,
     entity_homes_key,
@@ -107,7 +108,7 @@ async def _verify_orders(
 ) -> None:
     snapshots = await asyncio.gather(
         *(
-            store.run("read_order_state", order_listing_keys(home, order_id), [])
+            store.run("read_order_state", order_listing_keys(home, order_id), NoArgs())
             for home, order_id in batch
         )
     )
@@ -169,7 +170,7 @@ async def _verify_promo(store: Store, promo_id: str, orders: _PromoOrders) -> li
     candidates = set(orders.open)
     for _ in range(ATTEMPTS):
         ids = sorted(candidates)
-        raw = await store.run("read_promo_state", promo_state_keys(promo_id, ids), [])
+        raw = await store.run("read_promo_state", promo_state_keys(promo_id, ids), NoArgs())
         fields, used, open_by_user, members, statuses = reply_of(raw).payload
         if unknown := set(members) - candidates:
             candidates |= unknown  # opened since the order pass: read it in the same snapshot

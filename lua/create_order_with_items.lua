@@ -8,8 +8,8 @@ local listing_key, retired_key, retired_at_key = KEYS[9], KEYS[10], KEYS[11]
 local counts_key, seq_key, feed_key = KEYS[12], KEYS[13], KEYS[14]
 local order_id, entity_id, kind, type_json = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local promo_id, user_id, owner_id, created_data = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
-local generation = tonumber(ARGV[9])
-local items = item_args(ARGV, 11, tonumber(ARGV[10]))
+local generation, item_count = tonumber(ARGV[9]), tonumber(ARGV[10])
+local items = item_args(ARGV, 11, item_count)
 follow(feed_key, order_key, order_id)
 
 local listing = listing_of(listing_key, retired_key, retired_at_key, counts_key, seq_key)

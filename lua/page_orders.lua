@@ -1,5 +1,5 @@
 #!lua
--- One home's part of a page of an entity's orders: up to `count` orders after the cursor's
+-- One home's part of a page of an entity's orders: up to `page_size` orders after the cursor's
 -- place, as the listing stood at sequence `watermark` ('' on a first page: now), with the
 -- sequence read, the time, and the entity's shown and declined counts (exact at `watermark`
 -- only on a first page, which is when they are read), and with `with_homes` the entity's
@@ -7,13 +7,13 @@
 local listing_key, retired_key, retired_at_key = KEYS[1], KEYS[2], KEYS[3]
 local counts_key, seq_key, homes_key = KEYS[4], KEYS[5], KEYS[6]
 local entity_id, watermark, after = ARGV[1], ARGV[2], ARGV[3]
-local count, with_declined, with_homes = tonumber(ARGV[4]), ARGV[5] == '1', ARGV[6] == '1'
+local page_size, with_declined, with_homes = tonumber(ARGV[4]), ARGV[5] == '1', ARGV[6] == '1'
 
 local sequence = tonumber(watermark ~= '' and watermark or redis.call('GET', seq_key) or '0')
 local low = after == '' and '[' .. entity_id .. ' ' or '(' .. entity_id .. ' ' .. after .. '!'
 local high = '(' .. entity_id .. '!'
-local found, offset, batch = {}, 0, count + 8
-while #found < 2 * count do
+local found, offset, batch = {}, 0, page_size + 8
+while #found < 2 * page_size do
   local members = redis.call('ZRANGEBYLEX', listing_key, low, high, 'LIMIT', offset, batch)
   for _, member in ipairs(members) do
     local place, order_id, from, flag = string.match(member, '^%S+ (%S+) (%S+) (%d+) (%a)$')
@@ -24,7 +24,7 @@ while #found < 2 * count do
         found[#found + 1] = order_id
       end
     end
-    if #found == 2 * count then
+    if #found == 2 * page_size then
       break
     end
   end

@@ -33,12 +33,13 @@ from ordo.edge import OrdoApp
 from ordo.errors import HANDLERS
 from ordo.graphiql import asset_routes
 from ordo.graphql import Live, OrdoGraphQL
-from ordo.limits import BodyLimit
+from ordo.limits import MAX_BODY_BYTES, BodyLimit
 from ordo.logs import configure_logging
 from ordo.manifest import load_manifest
 from ordo.middleware import RequestContext
 from ordo.openapi import BASE
 from ordo.persisted import Documents
+from ordo.rpc.server import GrpcServer
 from ordo.settings import Settings, load_settings
 from store import Store
 from store.keys import partition_key
@@ -46,9 +47,10 @@ from store.keys import partition_key
 log = structlog.get_logger("ordo")
 # A young collection walks what is alive and young: in a worker that is mostly the requests in
 # flight, whatever the threshold, so collecting every 700 allocations (Python's default)
-# walked them again and again (6% of a createOrder's CPU). Garbage in cycles waits a little
-# longer: 20,000 objects is well under a megabyte.
+# walked them again and again, for nothing (its cost: docs/performance.md). Garbage in cycles
+# waits a little longer: 20,000 objects is well under a megabyte.
 GC_THRESHOLDS = (20_000, 20, 20)
+GRPC_GRACE = 5.0  # seconds calls in flight get to finish when the process stops
 
 
 async def healthz(request: Request) -> Response:
@@ -133,7 +135,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
                 expose_headers=["X-Request-ID"],
             )
         )
-    stack.append(Middleware(BodyLimit, max_bytes=settings.max_body_bytes))
+    stack.append(Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES))
     return stack
 
 
@@ -157,6 +159,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             reaper = asyncio.create_task(reap_forever(store, settings.reservation_ttl))
         partition_key(0)  # the partition table is made once, here, not on a first request
         await hub.start()
+        # Started after the hub: a watch needs it. Stopped first, giving calls the time HTTP's.
+        grpc_server = GrpcServer(settings, store, hub, authenticator)
+        if settings.grpc_port:
+            await grpc_server.start()
         trimmer = asyncio.create_task(trim_forever(store, settings.feed_retention))
         # What startup made lives as long as the process: out of the collector's way, so a
         # full collection walks only what requests leave behind (fewer long pauses in p99).
@@ -164,6 +170,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
         yield
+        await grpc_server.stop(GRPC_GRACE)
         if reaper:
             reaper.cancel()
         trimmer.cancel()

@@ -19,7 +19,7 @@ from ordo.commands.verify import verify
 from ordo.logs import configure_logging
 from ordo.manifest import ManifestError, load_manifest
 from ordo.protocol import OrdoHttpProtocol
-from ordo.settings import load_settings
+from ordo.settings import declared, load_settings, shown
 
 app = typer.Typer(
     help="ordo: an order service with atomic promo codes.",
@@ -34,7 +34,23 @@ def main_callback() -> None:
     configure_logging()  # JSON lines on stderr: stdout is the commands' output (`ordo feed`)
 
 
-@app.command()
+def _settings_help() -> str:
+    """The settings `serve` reads from the environment, from their declarations."""
+    rows = [
+        f"- `{each.env}`: {_with_default(each.doc, default)}" for _, each, default in declared()
+    ]
+    return "**Environment** (README, Configuration):\n\n" + "\n".join(rows)
+
+
+def _with_default(doc: str, default: object) -> str:
+    value = shown(default)
+    return doc if value == "unset" else f"{doc} (default: {value})"  # docs say what unset does
+
+
+_DOCS = {name: each.doc for name, each, _ in declared()}
+
+
+@app.command(epilog=_settings_help())
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
@@ -42,12 +58,24 @@ def serve(
         str | None,
         typer.Option(
             envvar="ORDO_REDIS_URL",
-            help="redis://… or redis+cluster://host:port; unset: the embedded in-memory store.",
+            help=_DOCS["redis_url"],
         ),
     ] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    grpc_port: Annotated[
+        int,
+        typer.Option(
+            envvar="ORDO_GRPC_PORT",
+            min=0,
+            max=65535,
+            help="Port of the gRPC API (ordo.v1.OrderService), on --host; 0: none.",
+        ),
+    ] = 50051,
 ) -> None:
-    """Serve GraphQL at /graphql and the legacy REST routes."""
+    """Serve GraphQL at /graphql, the legacy REST routes, and gRPC on --grpc-port."""
+    # Every worker reads them from the environment, as the other settings.
+    os.environ["ORDO_GRPC_PORT"] = str(grpc_port)
+    os.environ["ORDO_GRPC_HOST"] = host
     if redis_url:
         os.environ["ORDO_REDIS_URL"] = redis_url
     else:

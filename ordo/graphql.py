@@ -39,7 +39,6 @@ from ordo.persisted import DocumentRefused, Documents
 from ordo.websocket import SocketAdapter, TransportWS
 from schema.build import build_schema
 from schema.context import Context
-from schema.cost import DEFAULT_MAX_QUERY_COST
 from schema.errors import GRAPHQL, masked, rejection, should_mask
 from schema.served import ServedSchema
 from store import Store
@@ -68,10 +67,10 @@ class _RequestAdapter(StarletteRequestAdapter):
 class Live:
     """What the subscription endpoint serves with (SPEC §10; ordo/settings.py's limits)."""
 
-    hub: Hub | None = None
-    feed_retention: float = 7 * 24 * 3600.0
-    max_subscriptions: int = 100
-    max_sockets: int = 10_000
+    hub: Hub
+    feed_retention: float
+    max_subscriptions: int
+    max_sockets: int
 
 
 class OrdoGraphQL(GraphQL[Context, None]):
@@ -84,18 +83,18 @@ class OrdoGraphQL(GraphQL[Context, None]):
         store: Store,
         authenticator: Authenticator,
         *,
-        documents: Documents | None = None,
-        graphiql: bool = True,
-        graphiql_assets: Path | None = None,
-        introspection: bool = True,
-        prepared: bool = True,
-        max_query_cost: int = DEFAULT_MAX_QUERY_COST,
-        live: Live | None = None,
+        documents: Documents,
+        graphiql: bool,
+        graphiql_assets: Path | None,
+        introspection: bool,
+        prepared: bool,
+        max_query_cost: int,
+        live: Live,
     ) -> None:
         schema = build_schema(
             introspection=introspection, prepared=prepared, max_query_cost=max_query_cost
         )
-        self.live = live or Live()
+        self.live = live
         super().__init__(
             schema,
             graphql_ide="graphiql" if graphiql else None,
@@ -110,7 +109,7 @@ class OrdoGraphQL(GraphQL[Context, None]):
         self.store = store
         self.sockets = 0
         self.authenticator = authenticator
-        self.documents = documents or Documents(store, max_kept=1000)
+        self.documents = documents
         # Built once at startup, so a missing local copy is logged once, not per page view.
         self.graphiql = graphiql_page(graphiql_assets) if graphiql else None
 

@@ -24,7 +24,7 @@ MAX_DEPTH = 64  # arrays and objects, one inside another; a GraphQL body needs a
 MAX_DIGITS = 4300  # an integer's, as Python's own limit (int() of more is slow, quadratic)
 _BOM = b"\xef\xbb\xbf"  # RFC 8259 §8.1 lets a reader ignore it: ordo does
 # Bytes read as digits (0), opening brackets ([) and anything else (.), in one C pass: a run
-# of 19 digits may be an integer orjson reads as a float (a regex search took 10x as long).
+# of 19 digits may be an integer orjson reads as a float (a regex search was far slower).
 _SHAPE = bytes(48 if 48 <= b <= 57 else 91 if b in b"[{" else 46 for b in range(256))
 _WIDE = b"0" * 19
 _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")  # the escape of a UTF-16 surrogate

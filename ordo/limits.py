@@ -10,6 +10,8 @@ from domain.errors import ErrorCode, OrdoError
 from ordo.errors import send_error
 from ordo.headers import header
 
+MAX_BODY_BYTES = 1024 * 1024  # SPEC §7: a larger body is 413
+
 
 class BodyLimit:
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:

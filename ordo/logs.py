@@ -42,8 +42,8 @@ class _Stderr:
 
 class _TurnLogger:
     """ordo's own lines: those of one event-loop turn go to stderr in one write at the end
-    of the turn (a write per request line was ~3% of a create's CPU), written at once where
-    no loop runs. A process killed outright loses at most one turn's lines."""
+    of the turn (a system call per request line is not free: docs/performance.md), written at
+    once where no loop runs. A process killed outright loses at most one turn's lines."""
 
     def __init__(self) -> None:
         self._pending: list[str] = []
@@ -82,15 +82,16 @@ def flush() -> None:
 
 
 def _dumps(event: Any, **options: Any) -> str:
-    """JSON by orjson: a request line renders in ~1 µs instead of json's ~5 µs."""
+    """JSON by orjson: a request line renders several times faster than by json
+    (docs/performance.md)."""
     return orjson.dumps(event, **options).decode()
 
 
 def request_line(method: str, route: str, status: int, ms: float) -> None:
     """The one line per request, as structlog renders an `info("request", …)` of logger
     `ordo.http` inside the request (the same keys in the same order, the request id from the
-    context), written directly: structlog's processor chain cost ~8 µs of every request,
-    this ~2 µs."""
+    context), written directly: structlog's processor chain, run for every request, cost
+    several times this (docs/performance.md)."""
     if logging.root.level > logging.INFO:  # configure_logging sets the root's level
         return
     line = {"method": method, "route": route, "status": status, "ms": ms, "event": "request"}

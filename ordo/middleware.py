@@ -123,7 +123,8 @@ class _Limit:
 class _Limits:
     """The time limits of one event loop's requests, watched by one timer that runs only
     while requests are in flight. A request costs a dict entry, where a timer of its own
-    (call_later, then cancel, then the loop's cleanup) cost ~2 µs of every request. A request
+    (call_later, then cancel, then the loop's cleanup) was work on every request
+    (docs/performance.md). A request
     past its limit is cancelled at the next tick: at most an eighth of the limit late."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:

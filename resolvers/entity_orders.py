@@ -18,6 +18,7 @@ from resolvers.order_reads import read_orders
 from resolvers.orders import change_args, created_data, ensure_promo_exists, locate, read_order
 from resolvers.users import ensure_user_known
 from store import Store, homes
+from store.argv import ItemsCreateArgs, UpdateOrderArgs
 from store.keys import (
     Home,
     entity_orders_key,
@@ -39,12 +40,12 @@ def _item_args(items: Sequence[OrderItem]) -> list[str | int]:
     return args
 
 
-def _type_args(order_type: OrderType | None) -> list[str | int]:
+def _type_args(order_type: OrderType | None) -> tuple[str, str, str]:
     """kind, canonical type content (what scripts compare), and the event data naming it."""
     if order_type is None:
-        return ["", "", ""]
+        return "", "", ""
     content = type_to_json(order_type)
-    return [type_kind(order_type), canonical_json(content), json.dumps({"type": content})]
+    return type_kind(order_type), canonical_json(content), json.dumps({"type": content})
 
 
 _PROMO_USER = (*INPUT, "promo", "userId")
@@ -80,16 +81,17 @@ async def create_order_with_items(
     kind, content, _ = _type_args(order_type)
     owner = access.owner(caller)
     created = created_data({"entityId": entity_id, "type": type_to_json(order_type)}, owner)
-    args: list[str | int] = [order_id, entity_id, kind, content]
-    args += [activation.promo_id, activation.user_id] if activation else ["", ""]
-    args.append(owner or "")
+    promo_id, user_id = (activation.promo_id, activation.user_id) if activation else ("", "")
     keys = items_create_keys(home, order_id)
-    item_args = [len(items), *_item_args(items)]
+    item_args = _item_args(items)
     held: homes.Claim | None = None
     for _ in range(homes.TAKEOVERS):
         held = await _settle_home(store, order_id, entity_id, home, stale=held)
-        all_args = [*args, created, held.generation, *item_args]
-        reply = await store.run("create_order_with_items", keys, all_args)
+        args = ItemsCreateArgs(
+            order_id, entity_id, kind, content, promo_id, user_id, owner or "", created,
+            generation=held.generation, item_count=len(items),
+        )  # fmt: skip
+        reply = await store.run("create_order_with_items", keys, [*args, *item_args])
         if order := order_unless(Outcome.FENCED, order_id, reply, INPUT):
             return order
         # Another create took the claim over since this one held it: claim again.
@@ -143,9 +145,13 @@ async def update_order(
         check_count(expected_version, [*INPUT, "expectedVersion"])
     home = await locate(store, order_id)
     version = "" if expected_version is None else str(expected_version)
-    args = [*change_args(order_id, caller), version, *_type_args(order_type)]
-    args += [len(cancel_ids), len(add_items), *cancel_ids, *_item_args(add_items)]
-    reply = await store.run("update_order", listed_order_keys(home, order_id), args)
+    kind, content, updated = _type_args(order_type)
+    args = UpdateOrderArgs(
+        *change_args(order_id, caller), version, kind, content, updated,
+        cancel_count=len(cancel_ids), add_count=len(add_items),
+    )  # fmt: skip
+    rest = [*cancel_ids, *_item_args(add_items)]
+    reply = await store.run("update_order", listed_order_keys(home, order_id), [*args, *rest])
     return order_from_reply(order_id, reply, INPUT)
 
 

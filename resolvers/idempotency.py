@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from store import Store
+from store.argv import IdempotencyClaimArgs, IdempotencyReleaseArgs
 from store.keys import idempotency_keys
 from store.replies import Outcome, reply_of
 
@@ -25,9 +26,8 @@ class Claim:
 
 async def claim(store: Store, key: str, fingerprint: str, order_id: str) -> Claim:
     """The key's order id; IDEMPOTENCY_KEY_REUSED if it was bound to another input."""
-    raw = await store.run(
-        "claim_idempotency_key", idempotency_keys(key), [fingerprint, order_id, TTL_SECONDS]
-    )
+    args = IdempotencyClaimArgs(fingerprint, order_id, TTL_SECONDS)
+    raw = await store.run("claim_idempotency_key", idempotency_keys(key), args)
     reply = reply_of(raw, ["input"])
     (bound,) = reply.payload
     return Claim(key, bound, claimed=reply.outcome is Outcome.CLAIMED)
@@ -36,7 +36,6 @@ async def claim(store: Store, key: str, fingerprint: str, order_id: str) -> Clai
 async def forget(store: Store, held: Claim) -> None:
     """A request that failed is not remembered."""
     if held.claimed:
-        raw = await store.run(
-            "release_idempotency_key", idempotency_keys(held.key), [held.order_id]
-        )
+        args = IdempotencyReleaseArgs(held.order_id)
+        raw = await store.run("release_idempotency_key", idempotency_keys(held.key), args)
         reply_of(raw)

@@ -18,6 +18,7 @@ from resolvers.memory import memory
 from resolvers.order_reads import read_orders
 from resolvers.users import ensure_user_known
 from store import Call, Store, homes
+from store.argv import ChangeArgs, CreateOrderArgs
 from store.keys import Home, home_key, order_promo_keys, promo_keys
 from store.replies import Raw, order_from_reply, order_id_from_reply
 
@@ -142,9 +143,10 @@ async def _open(
     owner: str | None = None,
 ) -> T:
     home = Home.of_promo(promo.promo_id) if promo else Home.of_order(order_id)
-    args = [order_id, promo.promo_id, promo.user_id] if promo else [order_id, "", ""]
+    promo_id, user_id = (promo.promo_id, promo.user_id) if promo else ("", "")
     created = created_data(_PLAIN, owner) if owner else _PLAIN_CREATED
-    create: Call = ("create_order", order_promo_keys(home, order_id), [*args, created, owner or ""])
+    args = CreateOrderArgs(order_id, promo_id, user_id, created, owner or "")
+    create: Call = ("create_order", order_promo_keys(home, order_id), args)
     if not promo:
         return answer(order_id, await store.run(*create), INPUT)
     # The id is new (or an idempotent repeat with this very promo), so the claim cannot find
@@ -191,10 +193,10 @@ async def get_order(store: Store, order_id: str, caller: Caller = access.ANONYMO
     return order
 
 
-def change_args(order_id: str, caller: Caller) -> list[str | int]:
+def change_args(order_id: str, caller: Caller) -> ChangeArgs:
     """The first ARGV of every script that changes an order: its id, and the owner it must
     have for this caller ('' for any), which the script checks before it writes."""
-    return [order_id, access.owner(caller) or ""]
+    return ChangeArgs(order_id, access.owner(caller) or "")
 
 
 async def _close(store: Store, script: str, order_id: str, caller: Caller) -> Order:

@@ -22,6 +22,7 @@ from resolvers.memory import memory
 from resolvers.order_reads import read_orders
 from store import Store
 from store import page_cursors as cursors
+from store.argv import PageArgs
 from store.keys import Home, page_keys
 from store.page_cursors import Position, Snapshot
 from store.replies import reply_of
@@ -133,7 +134,7 @@ class _Ask:
         home, position = Home(tag), self.position
         after = f"{position.place} {position.order_id}" if position else ""
         declined, homes_too = ("1" if flag else "" for flag in (self.include_declined, with_homes))
-        args: list[str | int] = [self.entity_id, watermark, after, self.count, declined, homes_too]
+        args = PageArgs(self.entity_id, watermark, after, self.count, declined, homes_too)
         raw = await self.store.run("page_orders", page_keys(home, self.entity_id), args)
         sequence, now, shown, declined, homes, *flat = reply_of(raw).payload
         positions = [Position(str(flat[i]), str(flat[i + 1])) for i in range(0, len(flat), 2)]

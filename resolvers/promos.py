@@ -10,6 +10,7 @@ from domain.promo import Promo
 from domain.validation import check_count, check_id, check_window, invalid
 from metrics.counters import measured
 from store import Store
+from store.argv import CreatePromoArgs, RegisterPromoArgs, UpdatePromoArgs
 from store.keys import promo_counter_keys, promo_keys, registry_keys
 from store.replies import datetime_to_micros, promo_from_fields, promo_from_reply, reply_of
 
@@ -44,8 +45,8 @@ async def create_promo(
     if per_user_count < 1:
         raise invalid([*INPUT, "perUserCount"], "perUserCount must be at least 1")
     check_window(starts_at, ends_at, INPUT)
-    reply_of(await store.run("register_promo", registry_keys(), [promo_id]))
-    args: list[str | int] = [count, per_user_count, _micros(starts_at), _micros(ends_at)]
+    reply_of(await store.run("register_promo", registry_keys(), RegisterPromoArgs(promo_id)))
+    args = CreatePromoArgs(count, per_user_count, _micros(starts_at), _micros(ends_at))
     raw = await store.run("create_promo", promo_counter_keys(promo_id), args)
     return promo_from_reply(promo_id, raw, INPUT)
 
@@ -73,7 +74,7 @@ async def update_promo(
         check_count(count, [*INPUT, "count"])
     if isinstance(starts_at, datetime) and isinstance(ends_at, datetime):
         check_window(starts_at, ends_at, INPUT)
-    args = [_update_arg(count), _update_arg(starts_at), _update_arg(ends_at)]
+    args = UpdatePromoArgs(_update_arg(count), _update_arg(starts_at), _update_arg(ends_at))
     raw = await store.run("update_promo", promo_counter_keys(promo_id), args)
     return promo_from_reply(promo_id, raw, INPUT)
 

@@ -7,6 +7,7 @@ from domain.validation import Path, check_id
 from metrics.counters import measured
 from resolvers.memory import memory
 from store import Store
+from store.argv import NoArgs
 from store.keys import user_key, user_keys
 from store.replies import reply_of
 
@@ -14,7 +15,7 @@ from store.replies import reply_of
 @measured("createUser")
 async def create_user(store: Store, user_id: str) -> str:
     check_id(user_id, ["userId"])
-    reply_of(await store.run("create_user", user_keys(user_id), []))
+    reply_of(await store.run("create_user", user_keys(user_id), NoArgs()))
     return user_id
 
 

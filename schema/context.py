@@ -10,6 +10,7 @@ from domain import access
 from domain.access import Caller
 from domain.errors import OrdoError
 from feed.live import Hub
+from feed.reader import RETENTION_SECONDS
 from store import Store
 
 
@@ -18,7 +19,7 @@ class Context:
     store: Store
     caller: Caller | OrdoError  # an OrdoError: why the request acts as no one (SPEC §9)
     hub: Hub | None = None  # live events (SPEC §10); None where the app serves none
-    feed_retention: float = 7 * 24 * 3600.0  # seconds: older cursors are CURSOR_EXPIRED
+    feed_retention: float = RETENTION_SECONDS  # older cursors are CURSOR_EXPIRED
     socket: Any = None  # a subscription's WebSocket: closed when its client falls behind
     connection_params: dict[str, Any] | None = None  # connection_init's payload (Strawberry)
 

@@ -61,6 +61,6 @@ SCALARS: dict[object, ScalarDefinition] = {
 }
 
 # The texts the engine keeps by value (engine/leaves.py): each serialize whose text depends on
-# the value alone, and the one class it keeps texts for. An order read again brings the same
-# dates and times, and formatting them was a sixth of a read's completion.
+# the value alone, and the one class it keeps texts for: an order read again brings the same
+# dates and times (docs/performance.md, step 4: reads of an order).
 KEPT_TEXTS: dict[Any, type] = {str: date, datetime_text: datetime}

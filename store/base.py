@@ -37,7 +37,7 @@ class Store(ABC):
 
     def _evalsha(self, script: str, keys: Sequence[str], args: Sequence[str | int]) -> Command:
         # Plain EVALSHA: a registered Script in a pipeline makes redis-py send SCRIPT EXISTS
-        # first, one more round trip per call (measured: 8-13% of a create).
+        # first, one more round trip per call (its cost: docs/performance.md).
         return ("EVALSHA", self._shas[script], len(keys), *keys, *args)
 
     def _turn(self) -> AbstractAsyncContextManager[Any]:
@@ -61,8 +61,8 @@ class Store(ABC):
         """Several reads in one round trip (not atomic: each is checked by its reader).
 
         `raw`: the replies may come as Redis sends them, without redis-py's reply callbacks
-        (an XRANGE as [id, [field, value, …]] lists instead of dicts: a fifth of a 50-order
-        listing went to building those); readers take either shape.
+        (an XRANGE as [id, [field, value, …]] lists instead of dicts, which a long listing
+        spent much of its time building: docs/performance.md); readers take either shape.
         """
 
     @abstractmethod

@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from store.argv import CursorSecretArgs
 from store.keys import cursor_secret_keys
 from store.replies import reply_of
 from store.sealing import Sealer
@@ -47,6 +48,6 @@ class CursorKeys:
 async def shared_secret(store: Store) -> str:
     """The store's secret, made now if it has none."""
     offered = base64.urlsafe_b64encode(os.urandom(32)).decode()
-    raw = await store.run("share_cursor_secret", cursor_secret_keys(), [offered])
+    raw = await store.run("share_cursor_secret", cursor_secret_keys(), CursorSecretArgs(offered))
     (secret,) = reply_of(raw).payload
     return str(secret)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from domain.errors import ErrorCode, OrdoError
 from store import Call, Store
+from store.argv import FenceArgs, HomeClaimArgs, IndexOrderArgs, UnindexOrderArgs
 from store.keys import (
     Home,
     entity_index_keys,
@@ -54,11 +55,8 @@ def claim_call(order_id: str, home: Home, replaces: Claim | Home | None = None) 
     own = Home.of_order(order_id)
     replaced = replaces.home if isinstance(replaces, Claim) else replaces
     generation = str(replaces.generation) if isinstance(replaces, Claim) else ""
-    return (
-        "claim_order_home",
-        home_claim_keys(order_id),
-        [home.tag, own.tag, replaced.tag if replaced else "", generation],
-    )
+    args = HomeClaimArgs(home.tag, own.tag, replaced.tag if replaced else "", generation)
+    return ("claim_order_home", home_claim_keys(order_id), args)
 
 
 async def claim(
@@ -72,7 +70,8 @@ async def claim(
 async def fence(store: Store, order_id: str, held: Claim) -> bool:
     """Refuse, at the claim's home, every create still carrying its generation. False: the
     order already lives there, so the claim must stay."""
-    raw = await store.run("fence_order_home", fence_keys(held.home, order_id), [held.generation])
+    args = FenceArgs(held.generation)
+    raw = await store.run("fence_order_home", fence_keys(held.home, order_id), args)
     return reply_of(raw).outcome is Outcome.FENCED
 
 
@@ -90,9 +89,8 @@ async def hold(store: Store, order_id: str, home: Home, stale: Claim | None = No
 
 
 async def index(store: Store, entity_id: str, order_id: str, held: Claim) -> None:
-    raw = await store.run(
-        "index_order", index_order_keys(entity_id), [order_id, held.home.tag, held.generation]
-    )
+    args = IndexOrderArgs(order_id, held.home.tag, held.generation)
+    raw = await store.run("index_order", index_order_keys(entity_id), args)
     reply_of(raw)  # STALE: a newer claim's entry is there, which stays
 
 
@@ -123,7 +121,8 @@ async def drop_stale_entries(
         if order_id in foreign or await _never_written(
             store, order_id, held, int(current or 0), int(now) - written
         ):
-            reply_of(await store.run("unindex_order", keys, [order_id, generation]))
+            args = UnindexOrderArgs(order_id, generation)
+            reply_of(await store.run("unindex_order", keys, args))
 
 
 async def _never_written(store: Store, order_id: str, held: Claim, current: int, age: int) -> bool:

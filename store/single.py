@@ -38,7 +38,7 @@ class SingleStore(Store):
     ) -> None:
         """`call_timeout`: a bound on each call, for a client without socket timeouts of its
         own (ordo/connect.py: one timer per call instead of redis-py's one per write and per
-        reply, where each write's timer is a task on Python 3.11: ~10% of a create)."""
+        reply, where each write's timer is a task on Python 3.11: docs/performance.md)."""
         super().__init__(client, durability=durability)
         self._call_timeout = call_timeout
 
@@ -90,7 +90,7 @@ class SingleStore(Store):
 
     async def _send(self, commands: list[Command]) -> list[Any]:
         """The commands in one round trip on the shared connection, their errors as replies,
-        packed by hiredis's C packer (redis-py's Python packer cost a create ~13%). A batch
+        packed by hiredis's C packer (redis-py's is Python: docs/performance.md). A batch
         whose connection was lost is sent once more on a new one (each caller's scripts are
         safe to run twice); one that timed out is not (the bound is the caller's)."""
         packed = _packed(commands)

@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.support import _wait_until
+from tests.support import wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -159,7 +159,7 @@ async def chromium_page() -> AsyncIterator[Page]:
 async def _devtools_port(active: Path) -> str:
     """The port Chromium picked, from the file it writes once the port is open."""
     # A half-written file has fewer lines.
-    await asyncio.to_thread(_wait_until, lambda: len(_lines(active)) == 2, "chromium's port")
+    await asyncio.to_thread(wait_until, lambda: len(_lines(active)) == 2, "chromium's port")
     return _lines(active)[0]
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import httpx
 
 from store import Store
-from tests.audit import Audit, audit, redis_store
-from tests.load import Config, Load
-from tests.support import OrdoServer, RedisServer, _wait_until
+from testing.audit import Audit, audit, redis_store
+from testing.races import Config, Load
+from tests.support import OrdoServer, RedisServer, wait_until
 
 # Small, so a dead Redis is noticed fast; the tests give a client 10x this before calling it a hang.
 REDIS_TIMEOUT = 0.5
@@ -61,7 +61,7 @@ def wait_ready(server: OrdoServer, timeout: float = 20.0) -> None:
         except httpx.HTTPError:
             return False
 
-    _wait_until(ready, "ordo's /readyz", timeout)
+    wait_until(ready, "ordo's /readyz", timeout)
 
 
 async def progressed(load: Load, more: int, within: float = 30.0) -> None:

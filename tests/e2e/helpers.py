@@ -17,98 +17,40 @@ from resolvers.orders import locate
 from store import Store
 from store.keys import events_key, promo_keys
 from store.replies import events_from_entries, order_from_entries
+from testing.documents import (  # noqa: F401 (the tests import them from here)
+    CANCEL,
+    CANCEL_ORDER,
+    CLOSE,
+    COMPLETE,
+    COMPLETE_ORDER,
+    CREATE,
+    CREATE_ORDER,
+    CREATE_ORDER_WITHOUT_INPUT,
+    CREATE_PLAIN,
+    CREATE_PROMO,
+    CREATE_USER,
+    DECLINE,
+    DECLINE_ORDER,
+    ERROR_FIELDS,
+    ORDER,
+    ORDER_FIELDS,
+    ORDERS,
+    PROMO,
+    PROMO_FIELDS,
+    PROMO_ORDER,
+    PROMO_ORDER_FIELDS,
+    RESTORE,
+    UPDATE,
+    UPDATE_PROMO,
+    order_mutation,
+    order_query,
+)
 from tests.e2e.conftest import Api
 from tests.support import unique
 
 # The spec, and its GraphQL contract (SPEC §5 as SDL).
 SPEC = Path(__file__).resolve().parents[2] / "docs" / "spec.md"
 CONTRACT = SPEC.with_name("contract.graphql")
-
-# --- GraphQL documents ---------------------------------------------------------------------
-
-ERROR_FIELDS = "errors { code status message field }"
-# What the promo-order tests read of an order.
-PROMO_ORDER_FIELDS = """
-fragment PromoOrderFields on Order {
-  orderId status entityId version createdAt updatedAt
-  promo { promoId userId }
-  events { id orderId version type at data }
-}
-"""
-# What the orders-with-items tests read of an order.
-ORDER_FIELDS = """
-fragment OrderFields on Order {
-  orderId status entityId version total
-  type {
-    __typename
-    ... on RentPayment { paymentDate term }
-    ... on SecurityDeposit { refundDate }
-  }
-  items { orderItemId serviceId price periodStartDate periodEndDate }
-  cancelledItems { orderItemId serviceId price periodStartDate periodEndDate }
-  promo { promoId userId }
-  events { id type data }
-}
-"""
-
-
-def order_mutation(name: str, fragment: str, **params: str) -> str:
-    """`name(param: $param, …)` answering an OrderPayload whose order has `fragment`'s fields."""
-    declared = f"({', '.join(f'${p}: {kind}' for p, kind in params.items())})" if params else ""
-    passed = f"({', '.join(f'{p}: ${p}' for p in params)})" if params else ""
-    spread = fragment.split()[1]
-    return f"""
-mutation{declared} {{ {name}{passed} {{ order {{ ...{spread} }} {ERROR_FIELDS} }} }}
-{fragment}"""
-
-
-def order_query(fragment: str) -> str:
-    spread = fragment.split()[1]
-    return f"query($orderId: ID!) {{ order(orderId: $orderId) {{ ...{spread} }} }}\n{fragment}"
-
-
-# Promo orders (seed 000).
-CREATE_ORDER = order_mutation("createOrder", PROMO_ORDER_FIELDS, input="CreateOrderInput")
-CREATE_ORDER_WITHOUT_INPUT = order_mutation("createOrder", PROMO_ORDER_FIELDS)
-COMPLETE_ORDER = order_mutation("completeOrder", PROMO_ORDER_FIELDS, orderId="ID!")
-CANCEL_ORDER = order_mutation("cancelOrder", PROMO_ORDER_FIELDS, orderId="ID!")
-DECLINE_ORDER = order_mutation("declineOrder", PROMO_ORDER_FIELDS, orderId="ID!")
-PROMO_ORDER = order_query(PROMO_ORDER_FIELDS)
-CLOSE = {"success": ("completeOrder", COMPLETE_ORDER), "cancel": ("cancelOrder", CANCEL_ORDER)}
-
-# Orders with items (seed 003), and any order read with their fields.
-CREATE = order_mutation("createOrderWithItems", ORDER_FIELDS, input="CreateOrderWithItemsInput!")
-UPDATE = order_mutation("updateOrder", ORDER_FIELDS, input="UpdateOrderInput!")
-CREATE_PLAIN = order_mutation("createOrder", ORDER_FIELDS, input="CreateOrderInput")
-DECLINE, RESTORE, COMPLETE, CANCEL = (
-    order_mutation(name, ORDER_FIELDS, orderId="ID!")
-    for name in ("declineOrder", "restoreOrder", "completeOrder", "cancelOrder")
-)
-ORDER = order_query(ORDER_FIELDS)
-ORDERS = f"""
-query($entityId: ID!, $includeDeclined: Boolean) {{
-  orders(entityId: $entityId, includeDeclined: $includeDeclined) {{ ...OrderFields }}
-}}
-{ORDER_FIELDS}"""
-
-# Admin.
-PROMO_FIELDS = "promoId count perUserCount lockedCount available startsAt endsAt"
-CREATE_USER = (
-    f"mutation($userId: ID!) {{ createUser(userId: $userId) {{ userId {ERROR_FIELDS} }} }}"
-)
-CREATE_PROMO = f"""
-mutation($input: CreatePromoInput!) {{
-  createPromo(input: $input) {{ promo {{ {PROMO_FIELDS} }} {ERROR_FIELDS} }}
-}}"""
-UPDATE_PROMO = f"""
-mutation($input: UpdatePromoInput!) {{
-  updatePromo(input: $input) {{ promo {{ {PROMO_FIELDS} }} {ERROR_FIELDS} }}
-}}"""
-PROMO = f"""
-query($promoId: ID!, $userId: ID!) {{
-  promo(promoId: $promoId) {{ {PROMO_FIELDS} used(userId: $userId) }}
-}}"""
-
 
 # --- payload readers -----------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The audit every fault test relies on (tests/audit.py) passes on a whole store and catches
+"""The audit every fault test relies on (testing/audit.py) passes on a whole store and catches
 each kind of half-applied state: an order nobody can find, a state hash without its events,
 a status its events do not fold to, a counter off by one."""
 
@@ -9,7 +9,7 @@ import pytest
 from resolvers import orders
 from store import Store
 from store.keys import Home, events_key, home_key, order_keys, promo_keys
-from tests.audit import audit, redis_store
+from testing.audit import audit, redis_store
 from tests.integration.helpers import new_promo, new_user
 from tests.support import RedisServer
 

@@ -5,7 +5,7 @@ service serves the same data without a 5xx."""
 
 import asyncio
 
-from tests.audit import audit
+from testing.audit import audit
 from tests.e2e.faults import progressed, stack
 
 

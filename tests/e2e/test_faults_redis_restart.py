@@ -5,7 +5,7 @@ service, and whatever exists afterwards is whole (every order folds, every promo
 
 import asyncio
 
-from tests.audit import audit
+from testing.audit import audit
 from tests.e2e.faults import progressed, stack, wait_ready
 
 

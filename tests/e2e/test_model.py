@@ -23,7 +23,8 @@ from hypothesis.stateful import (
 )
 
 from store import Store
-from tests.audit import check_promo, redis_store, stored_order
+from testing.audit import check_promo, redis_store, stored_order
+from testing.documents import order_reads
 from tests.e2e.helpers import (
     CANCEL,
     COMPLETE,
@@ -38,7 +39,6 @@ from tests.e2e.helpers import (
     UPDATE_PROMO,
 )
 from tests.model import Json, Model, Outcome, Promo
-from tests.soak import order_reads
 from tests.support import ADMIN_TOKEN, OrdoServer, RedisServer, unique
 
 ITEM_IDS = ["i1", "i2", "i3"]

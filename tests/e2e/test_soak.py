@@ -1,9 +1,9 @@
-"""The race soak (tests/soak.py, `scripts/soak`), shortened: two workers, many clients racing on
+"""The race soak (bench/soak.py, `scripts/soak`), shortened: two workers, many clients racing on
 small promos with every operation mixed; no 5xx, and every invariant exact at the end (the
 soak audits Redis and the API and raises on any difference)."""
 
-from tests.load import Config
-from tests.soak import soak
+from bench.soak import soak
+from testing.races import Config
 
 
 async def test_a_short_soak_answers_no_5xx_and_keeps_every_invariant_exact() -> None:

@@ -15,6 +15,7 @@ import pytest
 from ordo.connect import connect
 from ordo.settings import load_settings
 from store import Call, Store
+from store.argv import ARGV, ARGV_REST
 from store.layouts import LAYOUTS, REST
 from tests.conftest import BACKENDS
 from tests.support import RedisCluster, RedisServer
@@ -64,11 +65,21 @@ def assert_layout(script: str, keys: Sequence[str]) -> None:
         assert type(keys) is layout, f"{script} got {type(keys).__name__}, not {layout.__name__}"
 
 
+def assert_argv(script: str, args: Sequence[str | int]) -> None:
+    """The call's ARGV are its script's ARGV layout (store/argv.py); a script taking more
+    after its layout (ARGV_REST) gets them after it, in one sequence."""
+    layout = ARGV[script]
+    if script in ARGV_REST:
+        assert len(args) >= len(layout._fields), (script, args)  # type: ignore[attr-defined]
+    else:
+        assert type(args) is layout, f"{script} got {type(args).__name__}, not {layout.__name__}"
+
+
 @pytest.fixture(autouse=True)
 def keys_are_layouts(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:
-    """Every script call of every integration test is checked against its layout."""
+    """Every script call of every integration test is checked against its layouts."""
     for name in ("store", "cluster_store"):
         if name in request.fixturenames:
             _check_calls(request.getfixturevalue(name), monkeypatch)
@@ -80,11 +91,13 @@ def _check_calls(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
 
     async def checked_run(script: str, keys: Sequence[str], args: Sequence[str | int]) -> Any:
         assert_layout(script, keys)
+        assert_argv(script, args)
         return await run(script, keys, args)
 
     async def checked_in_order(calls: Sequence[Call]) -> list[Any]:
-        for script, keys, _ in calls:
+        for script, keys, args in calls:
             assert_layout(script, keys)
+            assert_argv(script, args)
         return await run_in_order(calls)
 
     monkeypatch.setattr(store, "run", checked_run)

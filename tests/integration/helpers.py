@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,8 +20,15 @@ from feed.reader import START, FeedEntry
 from resolvers import promos, users
 from resolvers.orders import locate
 from store import Store
-from store.keys import Home, events_key, order_keys, order_promo_keys, promo_keys
+from store.argv import CreateOrderArgs
+from store.keys import Home, events_key, order_keys, order_promo_keys
 from store.replies import events_from_entries
+from testing.invariants import (  # noqa: F401 (the tests import them from here)
+    PromoState,
+    assert_invariants,
+    open_status,
+    promo_state,
+)
 from tests.support import unique
 
 PLAIN_CREATED = json.dumps({"entityId": None, "type": None})
@@ -42,72 +48,6 @@ async def new_promo(
     promo_id = unique("p")
     await promos.create_promo(store, promo_id, count, per_user_count, starts_at, ends_at)
     return promo_id
-
-
-@dataclass(frozen=True)
-class PromoState:
-    """A promo's counters as stored: the promo hash, used/open hashes, open-orders set."""
-
-    fields: dict[str, str]
-    used: dict[str, int]
-    open: dict[str, int]
-    open_orders: frozenset[str]
-
-    @property
-    def count(self) -> int:
-        return int(self.fields["count"])
-
-    @property
-    def locked(self) -> int:
-        return int(self.fields["lockedCount"])
-
-    @property
-    def per_user(self) -> int:
-        return int(self.fields["perUserCount"])
-
-
-async def promo_state(store: Store, promo_id: str) -> PromoState:
-    promo, used, open_, open_orders = promo_keys(promo_id)
-    fields, used_by, open_by, members = await store.read_many(
-        [
-            ("HGETALL", promo),
-            ("HGETALL", used),
-            ("HGETALL", open_),
-            ("ZRANGE", open_orders, 0, -1),
-        ]
-    )
-    return PromoState(
-        fields=dict(fields),
-        used={user: int(n) for user, n in dict(used_by).items()},
-        open={user: int(n) for user, n in dict(open_by).items()},
-        open_orders=frozenset(members),
-    )
-
-
-async def open_status(store: Store, promo_id: str, order_ids: list[str]) -> set[str]:
-    """Which of the promo's orders are OPEN, read from their state hashes."""
-    home = Home.of_promo(promo_id)
-    statuses = await store.read_many(
-        [("HGET", order_keys(home, order_id)[0], "status") for order_id in order_ids]
-    )
-    return {
-        order_id for order_id, status in zip(order_ids, statuses, strict=True) if status == "OPEN"
-    }
-
-
-async def assert_invariants(store: Store, promo_id: str, order_ids: list[str]) -> PromoState:
-    """SPEC §2: lockedCount = OPEN orders = open-orders set; 0 <= locked <= count; per user
-    used + open <= perUserCount, and each user's open count matches their OPEN orders."""
-    state = await promo_state(store, promo_id)
-    opened = await open_status(store, promo_id, order_ids)
-    assert 0 <= state.locked <= state.count
-    assert state.locked == len(opened) == len(state.open_orders)
-    assert state.open_orders == opened
-    assert sum(state.open.values()) == state.locked
-    for user in set(state.used) | set(state.open):
-        assert state.used.get(user, 0) + state.open.get(user, 0) <= state.per_user
-        assert state.open.get(user, 0) >= 0
-    return state
 
 
 async def stream(store: Store, home: Home, order_id: str) -> list[Event]:
@@ -130,7 +70,8 @@ async def run_create(store: Store, order_id: str, promo_id: str = "", user_id: s
     """The create_order script itself, with keys as the resolver builds them."""
     home = Home.of_promo(promo_id) if promo_id else Home.of_order(order_id)
     keys = order_promo_keys(home, order_id)
-    return await store.run("create_order", keys, [order_id, promo_id, user_id, PLAIN_CREATED])
+    args = CreateOrderArgs(order_id, promo_id, user_id, PLAIN_CREATED, owner_id="")
+    return await store.run("create_order", keys, args)
 
 
 def hash_tag(key: str) -> str | None:

@@ -11,6 +11,7 @@ from domain.events import EventType
 from domain.order import OrderStatus
 from resolvers import entity_orders, orders, promos
 from store import Store
+from store.argv import ChangeArgs
 from store.keys import Home, order_keys, order_promo_keys
 from tests.integration.helpers import assert_invariants, new_promo, new_user, promo_state
 from tests.support import unique
@@ -123,7 +124,7 @@ async def test_close_script_refuses_an_unknown_order_and_writes_nothing(
     promo, order_id = await new_promo(store), unique("o")
     home = Home.of_promo(promo)
     before = await promo_state(store, promo)
-    reply = await store.run(script, order_promo_keys(home, order_id), [order_id])
+    reply = await store.run(script, order_promo_keys(home, order_id), ChangeArgs(order_id, ""))
     assert reply == ["refused", "ORDER_NOT_FOUND", "orderId"]
     assert await store.read("EXISTS", *order_keys(home, order_id)) == 0
     assert await promo_state(store, promo) == before

@@ -9,6 +9,7 @@ from domain.order import OrderStatus
 from resolvers import orders, promos
 from resolvers.idempotency import TTL_SECONDS
 from store import Store
+from store.argv import IdempotencyClaimArgs, IdempotencyReleaseArgs
 from store.keys import Home, home_key, idempotency_key, idempotency_keys
 from tests.integration.helpers import assert_invariants, new_promo, new_user, promo_state
 from tests.support import unique
@@ -17,13 +18,17 @@ from tests.support import unique
 async def claim(store: Store, key: str, fingerprint: str, order_id: str) -> list[str]:
     return list(
         await store.run(
-            "claim_idempotency_key", idempotency_keys(key), [fingerprint, order_id, TTL_SECONDS]
+            "claim_idempotency_key",
+            idempotency_keys(key),
+            IdempotencyClaimArgs(fingerprint, order_id, TTL_SECONDS),
         )
     )
 
 
 async def release(store: Store, key: str, order_id: str) -> None:
-    assert await store.run("release_idempotency_key", idempotency_keys(key), [order_id]) == ["ok"]
+    assert await store.run(
+        "release_idempotency_key", idempotency_keys(key), IdempotencyReleaseArgs(order_id)
+    ) == ["ok"]
 
 
 REUSED = ["refused", "IDEMPOTENCY_KEY_REUSED", "idempotencyKey"]

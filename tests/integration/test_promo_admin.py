@@ -9,6 +9,7 @@ import pytest
 from domain.errors import ErrorCode, OrdoError
 from resolvers import orders, promos, users
 from store import Store
+from store.argv import NoArgs
 from store.keys import promo_keys, user_key, user_keys
 from tests.integration.helpers import assert_invariants, new_promo, new_user, promo_state
 from tests.support import unique
@@ -167,7 +168,7 @@ async def test_create_user_makes_the_user_known(store: Store) -> None:
 async def test_creating_an_existing_user_succeeds_without_change(store: Store) -> None:
     user_id = unique("u")
     await users.create_user(store, user_id)
-    assert await store.run("create_user", user_keys(user_id), []) == ["ok"]
+    assert await store.run("create_user", user_keys(user_id), NoArgs()) == ["ok"]
     assert await users.create_user(store, user_id) == user_id
     assert await store.read("GET", user_key(user_id)) == "1"
 

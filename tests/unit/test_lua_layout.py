@@ -1,7 +1,8 @@
 """Every Lua script's shape (STYLE.md): a `#!lua` first line (Redis 7 script flags: a script
 touches only its declared keys); its first code lines bind KEYS[1..n], in order, to locals named
-as the fields of its layout in store/layouts.py, and ARGV to named locals; KEYS and ARGV
-appear nowhere else; and it answers only through the prelude's envelope helpers."""
+as the fields of its layout in store/layouts.py, and ARGV[1..n] likewise to its layout in
+store/argv.py (the rest of ARGV, if any, to the locals named there); KEYS and ARGV appear
+nowhere else; and it answers only through the prelude's envelope helpers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from store.argv import ARGV, ARGV_REST
 from store.layouts import LAYOUTS, REST
 
 LUA = Path(__file__).resolve().parents[2] / "lua"
@@ -21,6 +23,7 @@ _KEY = re.compile(r"KEYS\[(\d+)\]")
 _REST = re.compile(r"slice\(KEYS, (\d+)\)")  # the prelude's copy of KEYS[n..]
 _INDEX = re.compile(r"\b(?:KEYS|ARGV)\[([^\]]*)\]")
 _ARGV_AT = re.compile(r"\bARGV\[(\d+)\]")
+_ARGV_WHOLE = re.compile(r"\b\w+\(ARGV, ([^,)]+)")  # a prelude helper given ARGV from an index
 
 
 def code(line: str) -> str:
@@ -77,8 +80,49 @@ def key_bindings(text: str) -> tuple[list[tuple[str, int]], tuple[str, int] | No
     return keys, rest
 
 
-def binding_problems(text: str, layout: list[str] | None, rest: str | None) -> list[str]:
-    """What is wrong with a script's bindings; `layout`: its KEYS locals (None: not compared)."""
+def argv_bindings(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, str]]]:
+    """The locals bound to ARGV[n], with n; and those bound to a helper given ARGV whole, with
+    the index it starts at (an expression)."""
+    fixed, rest = [], []
+    for name, expression in bindings(binding_block(text)[0]):
+        if "ARGV" not in expression:
+            continue
+        at, whole = _ARGV_AT.findall(expression), _ARGV_WHOLE.search(expression)
+        if len(at) == 1 and expression.count("ARGV") == 1:
+            fixed.append((name, int(at[0])))
+        elif not at and whole:
+            rest.append((name, whole[1]))
+        else:
+            raise AssertionError(f"ARGV used otherwise than ARGV[n] or whole: {expression!r}")
+    return fixed, rest
+
+
+def argv_problems(text: str, layout: list[str] | None, rest: tuple[str, ...]) -> list[str]:
+    """What is wrong with a script's ARGV bindings; `layout`: its ARGV layout's fields and
+    `rest` the locals after them (layout None: neither compared)."""
+    try:
+        fixed, tail = argv_bindings(text)
+    except AssertionError as error:
+        return [str(error)]
+    problems = []
+    if layout is not None and [name for name, _ in fixed] != layout:
+        problems.append(f"ARGV locals {[name for name, _ in fixed]} are not the layout {layout}")
+    if layout is not None and tuple(name for name, _ in tail) != rest:
+        problems.append(f"the ARGV after the layout: {tail}, not {rest}")
+    if tail and tail[0][1] != str(len(fixed) + 1):
+        problems.append(f"the rest of ARGV does not start right after ARGV[{len(fixed)}]: {tail}")
+    return problems
+
+
+def binding_problems(
+    text: str,
+    layout: list[str] | None,
+    rest: str | None,
+    argv: list[str] | None = None,
+    argv_rest: tuple[str, ...] = (),
+) -> list[str]:
+    """What is wrong with a script's bindings; `layout`: its KEYS locals, `argv` its ARGV
+    locals (None: not compared)."""
     block, body = binding_block(text)
     try:
         keys, sliced = key_bindings(text)
@@ -94,9 +138,10 @@ def binding_problems(text: str, layout: list[str] | None, rest: str | None) -> l
     indexes = [index for line in block for index in _INDEX.findall(line)]
     if not all(index.isdigit() for index in indexes):
         problems.append(f"a computed index: {indexes}")
-    argv = [int(n) for line in block for n in _ARGV_AT.findall(line)]
-    if argv != list(range(1, len(argv) + 1)):
-        problems.append(f"ARGV positions with gaps or out of order: {argv}")
+    positions = [int(n) for line in block for n in _ARGV_AT.findall(line)]
+    if positions != list(range(1, len(positions) + 1)):
+        problems.append(f"ARGV positions with gaps or out of order: {positions}")
+    problems += argv_problems(text, argv, argv_rest)
     problems += [
         f"KEYS/ARGV after the binding lines: {line}" for line in body if _ARGS.search(line)
     ]
@@ -112,6 +157,8 @@ def test_there_are_scripts_to_check() -> None:
 def test_every_script_has_a_layout_and_every_layout_a_script() -> None:
     assert set(LAYOUTS) == {path.stem for path in SCRIPTS}
     assert set(REST) <= set(LAYOUTS)
+    assert set(ARGV) == {path.stem for path in SCRIPTS}
+    assert set(ARGV_REST) <= set(ARGV)
 
 
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda path: path.name)
@@ -122,8 +169,12 @@ def test_script_starts_with_the_lua_shebang(path: Path) -> None:
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda path: path.name)
 def test_script_binds_its_layout_and_argv_in_its_first_lines_and_never_again(path: Path) -> None:
     layout = list(LAYOUTS[path.stem]._fields)  # type: ignore[attr-defined]
+    argv = list(ARGV[path.stem]._fields)  # type: ignore[attr-defined]
     text = path.read_text(encoding="utf-8")
-    assert binding_problems(text, layout, REST.get(path.stem)) == [], path.name
+    problems = binding_problems(
+        text, layout, REST.get(path.stem), argv, ARGV_REST.get(path.stem, ())
+    )
+    assert problems == [], path.name
 
 
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda path: path.name)
@@ -172,9 +223,23 @@ _BAD = {
     "a computed index": "#!lua\nlocal k = KEYS[1]\nlocal a = ARGV[1 + 1]\n",
     "ARGV out of order": "#!lua\nlocal k = KEYS[1]\nlocal a, b = ARGV[2], ARGV[1]\n",
     "KEYS passed whole": "#!lua\nlocal k = KEYS[1]\nlocal all = f(KEYS)\n",
+    "ARGV whole and indexed": "#!lua\nlocal k = KEYS[1]\nlocal a = f(ARGV, 2, tonumber(ARGV[1]))\n",
+    "two ARGV in one value": "#!lua\nlocal k = KEYS[1]\nlocal a = ARGV[1] .. ARGV[2]\n",
+    "a rest after a gap": "#!lua\nlocal k = KEYS[1]\nlocal a = ARGV[1]\nlocal b = slice(ARGV, 3)\n",
 }
 
 
 @pytest.mark.parametrize("name", sorted(_BAD))
 def test_the_binding_checks_refuse_a_bad_script(name: str) -> None:
     assert binding_problems(_BAD[name], None, None) != []
+
+
+def test_the_binding_checks_refuse_argv_out_of_step_with_its_layout() -> None:
+    text = (LUA / "update_order.lua").read_text(encoding="utf-8")
+    keys = list(LAYOUTS["update_order"]._fields)  # type: ignore[attr-defined]
+    argv = list(ARGV["update_order"]._fields)  # type: ignore[attr-defined]
+    swapped = [argv[1], argv[0], *argv[2:]]
+    assert binding_problems(text, keys, None, argv, ("cancel_ids", "items")) == []
+    assert binding_problems(text, keys, None, swapped, ("cancel_ids", "items")) != []
+    assert binding_problems(text, keys, None, argv[:-1], ("cancel_ids", "items")) != []
+    assert binding_problems(text, keys, None, argv, ("items", "cancel_ids")) != []

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.helpers import (
+from testing.documents import (
     CANCEL,
     COMPLETE,
     CREATE,
@@ -30,7 +30,7 @@ from tests.e2e.helpers import (
     UPDATE,
     UPDATE_PROMO,
 )
-from tests.support import ADMIN_TOKEN, unique
+from testing.servers import ADMIN_TOKEN, unique
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 CLOSE = {"completeOrder": COMPLETE, "cancelOrder": CANCEL}

@@ -1,9 +1,9 @@
 """Race soak: many concurrent clients racing on a few small promos, then an exact audit.
 
 Starts a private redis-server and `ordo serve --workers 2` on it, runs concurrent clients
-(tests/load.py: GraphQL and REST mixed, create / complete / cancel / decline / restore / update
+(testing/races.py: GraphQL and REST mixed, create / complete / cancel / decline / restore / update
 and promo recounts) on a few promos of a handful of activations, bounded in operations and
-time. Then checks every SPEC §2 invariant exactly, straight from Redis (tests/audit.py) and
+time. Then checks every SPEC §2 invariant exactly, straight from Redis (testing/audit.py) and
 through the API, and prints the figures. Any 5xx or transport error fails it.
 
     scripts/soak                      # 60 s or 20,000 operations, 64 clients
@@ -16,31 +16,20 @@ import argparse
 import asyncio
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from tests.audit import Audit, audit, redis_store
-from tests.load import ADMIN, Config, Figures, Load
-from tests.support import OrdoServer, RedisServer
+from testing.audit import Audit, audit, redis_store
+from testing.documents import order_reads
+from testing.races import ADMIN, Config, Figures, Load
+from testing.servers import OrdoServer, RedisServer
 
 Json = dict[str, Any]
 
 
 # --- the end: the API must agree with Redis, exactly --------------------------------------------
-
-
-def order_reads(order_ids: list[str], selection: str) -> Iterator[tuple[Json, list[str]]]:
-    """GraphQL requests reading the orders (aliases o0, o1, ...), in batches well under the
-    query cost limit (3 per order): (request body, the ids it reads in alias order)."""
-    for start in range(0, len(order_ids), 25):
-        chunk = order_ids[start : start + 25]
-        params = ", ".join(f"$o{n}: ID!" for n in range(len(chunk)))
-        fields = " ".join(f"o{n}: order(orderId: $o{n}) {selection}" for n in range(len(chunk)))
-        variables = {f"o{n}": order_id for n, order_id in enumerate(chunk)}
-        yield {"query": f"query({params}) {{ {fields} }}", "variables": variables}, chunk
 
 
 async def api_orders(http: httpx.AsyncClient, order_ids: list[str]) -> dict[str, Json]:

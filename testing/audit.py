@@ -28,7 +28,7 @@ from store.keys import (
 )
 from store.keyspace import scan_keys
 from store.replies import order_from_entries
-from tests.integration.helpers import PromoState, assert_invariants
+from testing.invariants import PromoState, assert_invariants
 
 
 def redis_store(url: str) -> Store:
