@@ -198,6 +198,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = OrdoApp(
         graphql=graphql,
         edge=_middleware(settings),
+        # POST /graphql and POST /orders meet the fast lane first (ordo/edge.py's FAST_LANE);
+        # these routes answer what it declines, and every other request.
         routes=[
             *rest.routes,
             # Every method reaches the view, so a wrong one is refused in GraphQL's error shape.

@@ -1,4 +1,4 @@
-"""Prepared operations: documents already run once are executed from a plan of their fields.
+"""Running a plan: documents already run once are executed from a plan of their fields.
 
 graphql-core's executor is general: for every request it builds an executor and enters five
 extension hooks, and for every field it builds a ResolveInfo, runs Strawberry's resolver
@@ -8,7 +8,7 @@ request error is compiled once into a plan of its selections; later requests wit
 document and operation name run the plan. Variables and arguments are still coerced by
 graphql-core's own functions and fields still resolve through the resolvers graphql-core would
 call (Strawberry's wrappers, or the same call with compiled argument conversion:
-schema/arguments.py); only the walk over the selections (schema/plans.py) is done here.
+engine/arguments.py); only the walk over the selections (engine/plans.py) is done here.
 
 What stays the generic path's (documents never compiled): directives, fragments whose type
 condition is not the object type itself, repeated response keys, introspection fields,
@@ -22,32 +22,28 @@ from __future__ import annotations
 from collections.abc import Awaitable, Iterable
 from typing import Any, TypeGuard
 
-import strawberry
 from graphql import (
     GraphQLError,
-    GraphQLField,
     GraphQLLeafType,
     GraphQLResolveInfo,
     GraphQLSchema,
     OperationType,
     Undefined,
+    get_argument_values,
+    get_variable_values,
     located_error,
-    parse,
 )
-from graphql.execution.values import get_argument_values, get_variable_values
-from graphql.pyutils import Path, inspect, is_awaitable
-from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from graphql.pyutils import Path, is_awaitable
 from strawberry.types import ExecutionResult
-from strawberry.types.graphql import OperationType as StrawberryOperation
 
-from schema.arguments import FastCall, fast_call
-from schema.limits import MAX_TOKENS
-from schema.plain import REGULAR, regular
-from schema.plans import Plan, Shape, Step, Unsupported, compile_plan
+from engine.compat.graphql_core import leaf_null, not_iterable, null_error, resolve_info
+from engine.giveup import GiveUp
+from engine.plain import REGULAR, regular
+from engine.shapes import Plan, Shape, Step
 
 
 def _is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
-    """graphql-core's test (an `__await__` attribute), after the class's (schema/plain.py)."""
+    """graphql-core's test (an `__await__` attribute), after the class's (engine/plain.py)."""
     return type(value) not in REGULAR and is_awaitable(value)
 
 
@@ -55,14 +51,6 @@ def _discard(value: Awaitable[Any]) -> None:
     close = getattr(value, "close", None)  # a coroutine never awaited would warn
     if close is not None:
         close()
-
-
-class Rerun(Exception):
-    """A query met an error: the generic path answers it instead."""
-
-
-class _Nulled(Exception):
-    """A non-null field failed: its parent becomes null (its error is already recorded)."""
 
 
 class Run:
@@ -80,13 +68,16 @@ class Run:
         self.rerun_on_error = plan.operation_type == OperationType.QUERY
 
     async def execute(self) -> Any:
+        """The data; GiveUp from a query that met an error (the generic path answers it)."""
         try:
             return await self.object(self.plan.root, self.root, None)
-        except _Nulled:
-            return None
+        except GiveUp:
+            if self.rerun_on_error:
+                raise
+            return None  # a non-null root field failed
 
     def info(self, step: Step, path: Path) -> GraphQLResolveInfo[Any]:
-        return GraphQLResolveInfo(
+        return resolve_info(
             step.node.name.value,
             [step.node],
             step.definition.type,
@@ -99,8 +90,6 @@ class Run:
             self.variables,
             self.context,
             _is_awaitable,
-            None,
-            None,  # type: ignore[arg-type]
         )
 
     async def object(self, shape: Shape, source: Any, path: Path | None) -> dict[str, Any]:
@@ -136,7 +125,7 @@ class Run:
                     try:
                         data[step.key] = step.plain(value)
                         continue
-                    except Exception:  # Irregular, or an error the completion below locates
+                    except Exception:  # GiveUp, or an error the completion below locates
                         pass
                 completed = self.complete(step.shape, step, at, value)
                 data[step.key] = await completed if _is_awaitable(completed) else completed
@@ -177,7 +166,7 @@ class Run:
         if step.plain is not None:
             try:
                 return step.plain(value)
-            except Exception:  # Irregular, or an error complete_sync locates
+            except Exception:  # GiveUp, or an error complete_sync locates
                 pass
         return self.complete_sync(step.shape, step, at, value)
 
@@ -187,9 +176,7 @@ class Run:
         if value is None:
             if shape.nullable:
                 return None
-            raise TypeError(
-                f"Cannot return null for non-nullable field {step.parent}.{step.node.name.value}."
-            )
+            raise null_error(step.parent, step.node.name.value)
         if shape.leaf is not None:
             return self.leaf(shape.leaf, value)
         if shape.item is not None:
@@ -198,10 +185,7 @@ class Run:
 
     def items_sync(self, item: Shape, step: Step, at: Path, value: Any) -> list[Any]:
         if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-            raise GraphQLError(
-                "Expected Iterable, but did not find one for field"
-                f" '{step.parent}.{step.node.name.value}'."
-            )
+            raise GraphQLError(not_iterable(step.parent, step.node.name.value))
         completed = []
         for index, entry in enumerate(value):
             here = Path(at, index, None)
@@ -234,13 +218,16 @@ class Run:
         return get_argument_values(step.definition, step.node, self.variables)
 
     def failed(self, raw: Exception, step: Step, shape: Shape, at: Path) -> Any:
-        if not isinstance(raw, _Nulled):
-            if self.rerun_on_error:
-                raise Rerun from raw
+        """A field's failure: a query gives up (GiveUp) at once, for the generic path to answer;
+        a mutation keeps the error and nulls up to the nearest nullable field, its GiveUp
+        carrying a non-null field's null up (the error already kept below)."""
+        if self.rerun_on_error:
+            raise GiveUp from raw
+        if not isinstance(raw, GiveUp):
             self.errors.append(located_error(raw, [step.node], at.as_list()))
         if shape.nullable:
             return None
-        raise _Nulled from raw
+        raise GiveUp from raw
 
     def complete(self, shape: Shape, step: Step, at: Path, value: Any) -> Any:
         if isinstance(value, Exception):
@@ -248,9 +235,7 @@ class Run:
         if value is None:
             if shape.nullable:
                 return None
-            raise TypeError(
-                f"Cannot return null for non-nullable field {step.parent}.{step.node.name.value}."
-            )
+            raise null_error(step.parent, step.node.name.value)
         if shape.leaf is not None:
             return self.leaf(shape.leaf, value)
         if shape.item is not None:
@@ -263,18 +248,12 @@ class Run:
     def leaf(type_: GraphQLLeafType, value: Any) -> Any:
         coerced = type_.coerce_output_value(value)
         if coerced is None or coerced is Undefined:
-            raise TypeError(
-                f"Expected `{inspect(type_)}.coerce_output_value({inspect(value)})`"
-                f" to return non-nullable value, returned: {inspect(coerced)}"
-            )
+            raise leaf_null(type_, value, coerced)
         return coerced
 
     async def items(self, item: Shape, step: Step, at: Path, value: Any) -> list[Any]:
         if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-            raise GraphQLError(
-                "Expected Iterable, but did not find one for field"
-                f" '{step.parent}.{step.node.name.value}'."
-            )
+            raise GraphQLError(not_iterable(step.parent, step.node.name.value))
         completed = []
         for index, entry in enumerate(value):
             here = Path(at, index, None)
@@ -308,70 +287,6 @@ async def run_plan(
     run = Run(schema, plan, context, root, variables)
     try:
         data = await run.execute()
-    except Rerun:
+    except GiveUp:
         return None
     return ExecutionResult(data=data, errors=run.errors or None)
-
-
-_NOT_COMPILED = object()  # the document uses something plans leave to the generic path
-
-
-class PreparedSchema(strawberry.Schema):
-    """Strawberry's schema, running documents it has already run once from their plans."""
-
-    max_plans = 1024  # like ParserCache: a client sending ever new documents gets no plans
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._plans: dict[tuple[str, str | None], Any] = {}
-
-    async def execute(
-        self,
-        query: str | None,
-        variable_values: dict[str, Any] | None = None,
-        context_value: Any | None = None,
-        root_value: Any | None = None,
-        operation_name: str | None = None,
-        allowed_operation_types: Iterable[StrawberryOperation] | None = None,
-        operation_extensions: dict[str, Any] | None = None,
-    ) -> ExecutionResult:
-        key = (query or "", operation_name)
-        plan = self._plans.get(key)
-        allowed = allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES
-        if isinstance(plan, Plan) and StrawberryOperation(plan.operation_type.value) in allowed:
-            result = await run_plan(
-                self._schema, plan, context_value, root_value, variable_values or {}
-            )
-            if result is not None:
-                if result.errors:
-                    self.process_errors(result.errors)
-                return result
-        result = await super().execute(
-            query,
-            variable_values,
-            context_value,
-            root_value,
-            operation_name,
-            allowed_operation_types,
-            operation_extensions,
-        )
-        if plan is None and query and result.data is not None:
-            self._learn(key)  # data: the document parsed, validated and ran
-        return result
-
-    def _call(self, definition: GraphQLField) -> FastCall | None:
-        if self.exception_handlers:  # Strawberry's wrapper applies them
-            return None
-        return fast_call(definition, self.config, self.schema_converter.scalar_registry)
-
-    def has_plan(self, query: str, operation_name: str | None) -> bool:
-        return isinstance(self._plans.get((query, operation_name)), Plan)
-
-    def _learn(self, key: tuple[str, str | None]) -> None:
-        if len(self._plans) >= self.max_plans:
-            return
-        try:
-            document = parse(key[0], max_tokens=MAX_TOKENS)
-            self._plans[key] = compile_plan(self._schema, document, key[1], self._call)
-        except Unsupported:
-            self._plans[key] = _NOT_COMPILED

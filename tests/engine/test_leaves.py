@@ -1,4 +1,4 @@
-"""A leaf's output (schema/leaves.py), by its closure and in place, answers what graphql-core's
+"""A leaf's output (engine/leaves.py), by its closure and in place, answers what graphql-core's
 coerce_output_value answers: texts kept by value only for exactly `date` and `datetime`."""
 
 from __future__ import annotations
@@ -11,17 +11,19 @@ import pytest
 from graphql import GraphQLLeafType
 
 from domain.events import EventType
-from schema import leaves
+from engine import leaves
 from schema.build import build_schema
+from schema.scalars import KEPT_TEXTS
 
 TYPES = build_schema()._schema.type_map
+LEAVES = leaves.Leaves(KEPT_TEXTS)  # as schema/build.py gives the engine
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 PARIS = timezone(timedelta(hours=1))
 
 
 def _in_place(leaf: GraphQLLeafType) -> Any:
     """The leaf's answer as an object's closure gives it: the expression, compiled."""
-    output = leaves.output(leaf)
+    output = LEAVES.output(leaf)
     namespace: dict[str, Any] = {"c": output.coerce}
     code = f"def answer(v):\n    return {output.expression('v', 'c', '0', namespace)}\n"
     exec(code, namespace)
@@ -48,7 +50,7 @@ def test_each_value_is_answered_as_coerce_output_value_answers_it(
 ) -> None:
     leaf = TYPES[name]
     assert isinstance(leaf, GraphQLLeafType)
-    closure, in_place = leaves.output(leaf).coerce, _in_place(leaf)
+    closure, in_place = LEAVES.output(leaf).coerce, _in_place(leaf)
     for _ in range(2):  # the second time from what was kept
         for value in values:
             expected = leaf.coerce_output_value(value)
@@ -57,7 +59,7 @@ def test_each_value_is_answered_as_coerce_output_value_answers_it(
 
 def test_a_time_is_kept_by_value_and_equal_instants_share_a_text() -> None:
     leaf = TYPES["DateTime"]
-    answer = leaves.output(leaf).coerce  # type: ignore[arg-type]
+    answer = LEAVES.output(leaf).coerce  # type: ignore[arg-type]
     assert answer(T0) == "2026-01-01T12:00:00Z"
     assert answer(T0.astimezone(PARIS)) == "2026-01-01T12:00:00Z"  # the same instant, in UTC
 
@@ -71,10 +73,10 @@ def test_a_datetime_is_not_answered_with_an_equal_dates_text() -> None:
 
 def test_the_kept_texts_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(leaves, "KEPT", 10)
-    answer = leaves.output(TYPES["DateTime"]).coerce  # type: ignore[arg-type]
+    answer = LEAVES.output(TYPES["DateTime"]).coerce  # type: ignore[arg-type]
     for n in range(25):
         assert answer(T0 + timedelta(days=n)) == (T0 + timedelta(days=n)).isoformat()[:19] + "Z"
-    (texts,) = [texts for texts in leaves._texts.values() if T0 + timedelta(days=24) in texts]
+    (texts,) = [texts for texts in LEAVES.texts.values() if T0 + timedelta(days=24) in texts]
     assert len(texts) <= 10
 
 

@@ -1,4 +1,4 @@
-"""The documents tests/e2e/test_prepared.py sends to a prepared and a generic app: every
+"""The documents tests/engine/test_prepared.py sends to a prepared and a generic app: every
 operation of the schema, with its failures, aliases, fragments, unions and variables."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 from ordo.media import GRAPHQL_RESPONSE
 from tests.e2e import helpers
 from tests.e2e.helpers import DEPOSIT, RENT, item, rent
-from tests.e2e.replay import Ask, admin
+from tests.engine.replay import Ask, admin
 from tests.support import ADMIN_TOKEN
 from tests.tokens import hs256
 

@@ -1,4 +1,4 @@
-"""How a leaf's value is answered by plain closures (schema/plain.py): graphql-core's
+"""How a leaf's value is answered by plain closures (engine/plain.py): graphql-core's
 `coerce_output_value`, with what it answers at once answered sooner, and the expression an
 object's closure answers it with in place, without a call.
 
@@ -6,33 +6,26 @@ object's closure answers it with in place, without a call.
   Decimal (whose serialize is `str`), a dict as JSON.
 - An enum member's name is looked up by the member's id (members live as long as their enum),
   not found by Strawberry's scan of the enum's values (two Python property reads per value).
-- A date's or a time's text is kept, by value: an order read again (resolvers/folded.py keeps
-  it) brings the same dates and times, and formatting them was a sixth of a read's completion.
-  The texts are kept for exactly `date` and `datetime` values (immutable, and never equal to
-  one another), at most KEPT per scalar, all dropped when full.
+- A scalar's texts may be kept, by value, for the serializers and classes the engine is given
+  (ordo keeps its dates' and times': an order read again brings the same ones). Kept only for
+  values of exactly that class (so give immutable classes whose values of one class are never
+  equal to another's, as `date` and `datetime`), at most KEPT per scalar, all dropped when
+  full.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 from graphql import GraphQLEnumType, GraphQLID, GraphQLLeafType, GraphQLString
-from strawberry.scalars import JSON
-from strawberry.schema.types.scalar import DEFAULT_SCALAR_REGISTRY
 
-from schema.scalars import datetime_text
+from engine.compat.strawberry import JSON_SERIALIZE
 
 Complete = Callable[[Any], Any]
 KEPT = 8192  # texts kept per scalar: a few hundred KB
-
-_JSON_SERIALIZE = DEFAULT_SCALAR_REGISTRY[JSON].serialize
-# A serialize whose answer depends on the value alone, and the class of values it is kept for.
-_KEPT_CLASSES: dict[Any, type] = {str: date, datetime_text: datetime}
-_texts: dict[Any, dict[Any, str]] = {}  # by serialize: one store of texts per scalar
 
 
 @dataclass(frozen=True)
@@ -60,24 +53,32 @@ class Output:
         return answer
 
 
-def output(leaf: GraphQLLeafType) -> Output:
-    coerce = leaf.coerce_output_value
-    serialize = getattr(leaf, "serialize", None)
-    if isinstance(leaf, GraphQLEnumType):
-        return _enum(coerce)
-    same = _same_class(leaf, serialize)
-    kept_class = _KEPT_CLASSES.get(serialize)
-    if kept_class is not None:
-        texts = _texts.setdefault(serialize, {})
-        coerce = _keeping(coerce, kept_class, texts)
-        return Output(_unless(same, coerce), same, kept=(kept_class, texts))
-    return Output(_unless(same, coerce), same)
+class Leaves:
+    """The outputs of one schema's leaves. `kept`: each serialize whose answer depends on the
+    value alone, and the class of values whose texts are kept for it."""
+
+    def __init__(self, kept: Mapping[Callable[[Any], Any], type] | None = None) -> None:
+        self.kept = dict(kept or {})
+        self.texts: dict[Any, dict[Any, str]] = {}  # by serialize: one store per scalar
+
+    def output(self, leaf: GraphQLLeafType) -> Output:
+        coerce = leaf.coerce_output_value
+        serialize = getattr(leaf, "serialize", None)
+        if isinstance(leaf, GraphQLEnumType):
+            return _enum(coerce)
+        same = _same_class(leaf, serialize)
+        kept_class = self.kept.get(serialize) if serialize is not None else None
+        if kept_class is not None:
+            texts = self.texts.setdefault(serialize, {})
+            coerce = _keeping(coerce, kept_class, texts)
+            return Output(_unless(same, coerce), same, kept=(kept_class, texts))
+        return Output(_unless(same, coerce), same)
 
 
 def _same_class(leaf: GraphQLLeafType, serialize: Any) -> type | None:
     if leaf is GraphQLString or leaf is GraphQLID or serialize is str:
         return str
-    if serialize is _JSON_SERIALIZE:
+    if serialize is JSON_SERIALIZE:
         return dict
     return None
 

@@ -1,5 +1,5 @@
 """Requests written with `<name>` symbols, sent to an in-process app, and its answers read back
-into the same symbols: what lets two apps' answers be compared (tests/e2e/test_prepared.py)."""
+into the same symbols: what lets two apps' answers be compared (tests/engine/test_prepared.py)."""
 
 from __future__ import annotations
 

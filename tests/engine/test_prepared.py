@@ -1,7 +1,7 @@
-"""Prepared documents (schema/prepared.py) answer exactly what graphql-core's generic path does.
+"""Prepared documents (engine/) answer exactly what graphql-core's generic path does.
 
-Two in-process apps on the same backend get the same requests: one serves the PreparedSchema
-(create_app's), the other the plain strawberry.Schema. Every document is sent more than once,
+Two in-process apps on the same backend get the same requests: one serves the schema with its
+engine (create_app's), the other the schema without one. Every document is sent more than once,
 so the prepared app compiles it after its first run and answers the later runs from its plan.
 Ids are unique per app (the real Redis is shared by both), so answers are compared with each
 app's ids turned back into the `<name>` symbols the requests were written with.
@@ -19,16 +19,16 @@ from starlette.applications import Starlette
 from strawberry.types import ExecutionResult
 
 from domain.errors import Unavailable
+from engine import Engine
 from ordo.app import create_app
 from ordo.settings import Settings, load_settings
 from resolvers import orders
-from schema import prepared as prepared_module
 from schema.types import OrderEvent
 from store import SingleStore
 from tests import tokens
 from tests.e2e import helpers
-from tests.e2e.prepared_corpus import CASES, CUSTOMER_CASES, TWO_CLOSES, created
-from tests.e2e.replay import CURSOR_KEY, Ask, Replay, both
+from tests.engine.prepared_corpus import CASES, CUSTOMER_CASES, SHAPES, TWO_CLOSES, created
+from tests.engine.replay import CURSOR_KEY, Ask, Replay, both
 from tests.support import ADMIN_TOKEN, RedisServer, unique
 
 # --- the two apps ---------------------------------------------------------------------------
@@ -61,16 +61,16 @@ async def generic(settings: Settings) -> AsyncIterator[Replay]:
 
 @pytest.fixture
 def planned(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """One entry per run_plan call: whether the plan answered (or left it to the generic path)."""
+    """One entry per run of a plan: whether the plan answered (or left it to the generic path)."""
     calls: list[bool] = []
-    real = prepared_module.run_plan
+    real = Engine.run
 
     async def spy(*args: Any) -> ExecutionResult | None:
         result = await real(*args)
         calls.append(result is not None)
         return result
 
-    monkeypatch.setattr(prepared_module, "run_plan", spy)
+    monkeypatch.setattr(Engine, "run", spy)
     return calls
 
 
@@ -103,6 +103,28 @@ async def test_a_document_is_answered_from_its_plan_from_its_second_run_on(
     await both(prepared, generic, Ask(helpers.CREATE_ORDER, {"input": {}}))
     # The generic app runs no plan: were it prepared too, the comparisons above would be empty.
     assert planned == [True, True]
+
+
+READS = {
+    "order": Ask(helpers.ORDER, {"orderId": "<l>"}),
+    "orders": Ask(helpers.ORDERS, {"entityId": "<entity>"}),
+    "shapes": Ask(SHAPES, {"a": "<l>", "b": "<l>"}),
+}
+
+
+@pytest.mark.parametrize("ask", READS.values(), ids=READS.keys())
+async def test_a_documents_first_request_and_its_planned_ones_answer_alike(
+    ask: Ask, prepared: Replay, planned: list[bool]
+) -> None:
+    """The engine learns a document from its first request, which the generic path answers
+    (engine/door.py); the later ones run its plan. One app, the same read three times."""
+    await prepared.send(*created("l"))
+    runs = len(planned)
+    await prepared.send(replace(ask, times=3))
+    assert planned[runs:] == [True, True]  # the first: generic; then the plan's
+    first, second, third = prepared.named()[-3:]
+    assert first[0] == 200 and "errors" not in first[2], first
+    assert first == second == third
 
 
 @pytest.mark.parametrize("get", [False, True], ids=["post", "get"])

@@ -10,7 +10,8 @@ parent and info as Strawberry's `get_arguments` does and runs `StrawberryField.g
 
 A field with field extensions (permissions are extensions), schema exception handlers, or an
 argument type this does not know (Maybe, GlobalID, types with their own `from_input`) keeps
-Strawberry's own resolver wrapper: `fast_call` answers None for it.
+Strawberry's own resolver wrapper: `fast_call` answers None for it. On a Strawberry upgrade, read
+`convert_argument` again beside this (engine/compat/strawberry.py).
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from typing import Any
 from graphql import GraphQLField, GraphQLResolveInfo
 from strawberry.relay.types import GlobalID
 from strawberry.schema.config import StrawberryConfig
-from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.arguments import _is_leaf_type, _is_optional_leaf_type
 from strawberry.types.base import (
     StrawberryList,
     StrawberryMaybe,
@@ -31,15 +30,18 @@ from strawberry.types.base import (
     has_object_definition,
 )
 from strawberry.types.enum import has_enum_definition
-from strawberry.types.field import StrawberryField
 from strawberry.types.lazy_type import LazyType
 from strawberry.types.unset import UNSET
 
+from engine.compat.strawberry import (
+    info_maker,
+    is_leaf_type,
+    is_optional_leaf_type,
+    strawberry_field,
+)
+from engine.giveup import GiveUp
+
 Convert = Callable[[Any], Any]
-
-
-class Unconvertible(Exception):
-    """A type whose conversion stays Strawberry's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +55,8 @@ class FastCall:
 def fast_call(
     definition: GraphQLField, config: StrawberryConfig, registry: Mapping[object, Any]
 ) -> FastCall | None:
-    field = (definition.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if not isinstance(field, StrawberryField) or field.base_resolver is None or field.extensions:
+    field = strawberry_field(definition)
+    if field is None or field.base_resolver is None or field.extensions:
         return None
     try:
         converters = [
@@ -65,25 +67,25 @@ def fast_call(
             )
             for argument in field.arguments
         ]
-    except Unconvertible:
+    except GiveUp:  # a type whose conversion stays Strawberry's
         return None
     resolver = field.base_resolver
     with_self = resolver.self_parameter is not None
     sources = [p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p]
     info_name = resolver.info_parameter.name if resolver.info_parameter else None
-    info_class = config.info_class
+    new_info = info_maker(config.info_class, field)
     function = resolver.wrapped_func
     if not callable(function):
         return None
 
-    def run(source: Any, info: GraphQLResolveInfo[Any] | None, raw: dict[str, Any]) -> Any:
+    def run(source: Any, raw_info: GraphQLResolveInfo[Any] | None, raw: dict[str, Any]) -> Any:
         kwargs = {python: convert(raw[name]) for name, python, convert in converters if name in raw}
         for name in sources:
             kwargs[name] = source
         strawberry_info = None
         if info_name:
-            assert info is not None  # asked for by needs_info
-            strawberry_info = info_class(_raw_info=info, _field=field)
+            assert raw_info is not None  # asked for by needs_info
+            strawberry_info = new_info(raw_info)
             kwargs[info_name] = strawberry_info
         # What field.get_result does for a field with a resolver, without its two calls.
         return function(source, **kwargs) if with_self else function(**kwargs)
@@ -95,7 +97,7 @@ def fast_call(
 def converter(type_: Any, config: StrawberryConfig, registry: Mapping[object, Any]) -> Convert:
     """What `convert_argument(value, type_, …)` does, decided once for the type."""
     if isinstance(type_, StrawberryMaybe):
-        raise Unconvertible("Maybe")
+        raise GiveUp("Maybe")
     if isinstance(type_, StrawberryOptional):
         return _unless_empty(converter(type_.of_type, config, registry))
     return _unless_empty(_converter(type_, config, registry))
@@ -111,15 +113,15 @@ def _unless_empty(convert: Convert) -> Convert:
 def _converter(type_: Any, config: StrawberryConfig, registry: Mapping[object, Any]) -> Convert:
     if isinstance(type_, StrawberryList):
         item = type_.of_type
-        if _is_leaf_type(item, registry, skip_classes=(GlobalID,)) or _is_optional_leaf_type(
+        if is_leaf_type(item, registry, skip_classes=(GlobalID,)) or is_optional_leaf_type(
             item, registry, skip_classes=(GlobalID,)
         ):
             return list  # copied: graphql-core shares one default list between requests
         convert = converter(item, config, registry)
         return lambda values: [convert(value) for value in values]
-    if _is_leaf_type(type_, registry):
+    if is_leaf_type(type_, registry):
         if type_ is GlobalID:
-            raise Unconvertible("GlobalID")
+            raise GiveUp("GlobalID")
         return _same
     if isinstance(type_, LazyType):
         return _converter(type_.resolve_type(), config, registry)
@@ -127,7 +129,7 @@ def _converter(type_: Any, config: StrawberryConfig, registry: Mapping[object, A
         return _same  # enums are leaves: graphql-core already gave the member
     if has_object_definition(type_):
         return _input_object(type_, config, registry)
-    raise Unconvertible(str(type_))
+    raise GiveUp(str(type_))
 
 
 def _same(value: Any) -> Any:
@@ -137,7 +139,7 @@ def _same(value: Any) -> Any:
 def _input_object(type_: Any, config: StrawberryConfig, registry: Mapping[object, Any]) -> Convert:
     definition = type_.__strawberry_definition__
     if definition.from_input is not None:
-        raise Unconvertible("from_input")
+        raise GiveUp("from_input")
     implicit = (
         {
             field.python_name: None

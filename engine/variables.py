@@ -5,8 +5,8 @@ walks the value once more to bound its depth): ~6 µs of a createOrder whose who
 is ~45 µs (docs/performance.md). A plan compiles its variable definitions into one function
 per type. That function answers only values it can coerce exactly as graphql-core would; for
 anything else (a missing value with a default, a value that does not coerce, a oneOf input,
-nesting deeper than MAX_DEPTH) it gives up, and graphql-core coerces the request, errors and
-all. So an answer here is always graphql-core's answer, only sooner.
+nesting deeper than MAX_DEPTH) it gives up (GiveUp), and graphql-core coerces the request,
+errors and all. So an answer here is always graphql-core's answer, only sooner.
 """
 
 from __future__ import annotations
@@ -27,19 +27,19 @@ from graphql import (
     GraphQLString,
     Undefined,
     VariableDefinitionNode,
+    VariableValues,
     is_required_input_field,
 )
-from graphql.execution.get_variable_signature import get_variable_signature
-from graphql.execution.values import VariableValues, VariableValueSource
 from graphql.pyutils import is_iterable
-from graphql.utilities.coerce_input_value import coerce_default_value
+
+from engine.compat.graphql_core import (
+    VariableValueSource,
+    coerce_default_value,
+    get_variable_signature,
+)
+from engine.giveup import GiveUp
 
 MAX_DEPTH = 32  # graphql-core's depth check is skipped: past this, it coerces the value itself
-
-
-class GiveUp(Exception):
-    """This value is graphql-core's to coerce."""
-
 
 Coerce = Callable[[Any, int], Any]
 

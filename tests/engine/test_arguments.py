@@ -1,4 +1,4 @@
-"""The compiled argument conversion (schema/arguments.py) gives what Strawberry's own
+"""The compiled argument conversion (engine/arguments.py) gives what Strawberry's own
 `convert_argument` gives, for every argument of every root field of the served schema, on
 values shaped as graphql-core hands them over (coerced variables: full, minimal, nulls)."""
 
@@ -20,7 +20,7 @@ from graphql import (
 from strawberry.types.arguments import convert_argument
 from strawberry.types.field import StrawberryField
 
-from schema.arguments import converter, fast_call
+from engine.arguments import converter, fast_call
 from schema.build import build_schema
 
 SCHEMA = build_schema()

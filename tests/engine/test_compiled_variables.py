@@ -1,4 +1,4 @@
-"""The compiled variable coercion (schema/variables.py) answers exactly what graphql-core's
+"""The compiled variable coercion (engine/variables.py) answers exactly what graphql-core's
 get_variable_values answers, or nothing (graphql-core then coerces): for every argument type of
 the served schema, on good values and on values graphql-core refuses, and on a schema with
 what ordo's does not use (defaults, oneOf, recursion, lists of lists, custom scalars)."""
@@ -25,8 +25,8 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_variable_values
 
+from engine.variables import MAX_DEPTH, Variables
 from schema.build import build_schema as build_ordo_schema
-from schema.variables import MAX_DEPTH, Variables
 
 ORDO = build_ordo_schema()._schema
 GOOD: dict[str, list[Any]] = {
@@ -234,8 +234,8 @@ ARGUMENTS_DOCUMENT = (
 def test_arguments_given_as_variables_are_graphql_cores(inputs: dict[str, Any]) -> None:
     from graphql.execution.values import get_argument_values
 
-    from schema.plans import compile_plan
-    from schema.prepared import Run
+    from engine.plans import compile_plan
+    from engine.run import Run
 
     plan = compile_plan(ORDO, parse(ARGUMENTS_DOCUMENT), None)
     (step,) = plan.root.fields

@@ -1,4 +1,4 @@
-"""Plain completion (schema/plain.py) answers what the Run's own completion answers, or gives
+"""Plain completion (engine/plain.py) answers what the Run's own completion answers, or gives
 the value back to it: on a createOrder payload, regular and broken in every way a resolver
 could break it."""
 
@@ -7,14 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from graphql import parse
 from graphql.pyutils import Path
 
 from domain.errors import ErrorCode
 from domain.order import OrderStatus
+from engine.run import Run
 from schema.build import build_schema
-from schema.plans import compile_plan
-from schema.prepared import Run
 from schema.types import Order, OrderPayload, UserError
 
 SCHEMA = build_schema()
@@ -22,7 +20,9 @@ DOCUMENT = (
     "mutation($input: CreateOrderInput) { createOrder(input: $input) { __typename "
     "order { orderId status entityId } errors { code field } } }"
 )
-PLAN = compile_plan(SCHEMA._schema, parse(DOCUMENT), None, SCHEMA._call)
+ENGINE = SCHEMA.engine
+assert ENGINE is not None
+PLAN = ENGINE.compile(DOCUMENT, None)
 (STEP,) = PLAN.root.fields
 
 
@@ -107,7 +107,7 @@ def test_regular_values_are_answered_by_the_closures_as_the_run_answers_them(val
 @pytest.mark.parametrize("value", IRREGULAR)
 def test_irregular_values_are_given_back_and_answered_as_before(value: Any) -> None:
     assert STEP.plain is not None
-    with pytest.raises(Exception):  # noqa: B017  # Irregular, or the value's own error
+    with pytest.raises(Exception):  # noqa: B017  # GiveUp, or the value's own error
         STEP.plain(value)
     assert _outcome(value, plain=True) == _outcome(value, plain=False)
 

@@ -15,20 +15,17 @@ error as it always did: reading the objects a second time changes nothing.
 from __future__ import annotations
 
 import keyword
-from collections.abc import Callable
 from types import GeneratorType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graphql import Undefined
 from graphql.pyutils import is_awaitable
-from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from schema.leaves import Output, output
+from engine.compat.strawberry import origin
+from engine.giveup import GiveUp
+from engine.leaves import Leaves, Output
+from engine.shapes import Complete, Shape
 
-if TYPE_CHECKING:
-    from schema.plans import Shape
-
-Complete = Callable[[Any], Any]
 # Its key; the attribute read, or the reader called, or None for __typename; its value's closure
 # (for __typename: the type's name); a leaf's output, answered in place.
 Field = tuple[str, str | Complete | None, Any, Output | None]
@@ -37,18 +34,15 @@ Field = tuple[str, str | Complete | None, Any, Output | None]
 REGULAR: set[type] = {str, int, float, bool, type(None), list, dict, tuple}
 
 
-class Irregular(Exception):
-    """A value for the Run's own completion."""
-
-
-def plain(shape: Shape) -> Complete | None:
-    """The shape's closure, or None when it is not plain."""
+def plain(shape: Shape, leaves: Leaves) -> Complete | None:
+    """The shape's closure, or None when it is not plain. It gives up (GiveUp) on a value that
+    is the Run's to complete."""
     if shape.union is not None:
-        return _union(shape)
+        return _union(shape, leaves)
     if shape.leaf is not None:
-        return _leaf(shape)[0]
+        return _leaf(shape, leaves)[0]
     if shape.item is not None:
-        item = plain(shape.item)
+        item = plain(shape.item, leaves)
         return None if item is None else _list(shape.nullable, item)
     assert shape.object_type is not None
     fields: list[Field] = []
@@ -60,27 +54,26 @@ def plain(shape: Shape) -> Complete | None:
         if read is None:
             return None
         if step.shape.leaf is not None:
-            fields.append((step.key, read, *_leaf(step.shape)))
+            fields.append((step.key, read, *_leaf(step.shape, leaves)))
             continue
-        below = plain(step.shape)
+        below = plain(step.shape, leaves)
         if below is None:
             return None
         fields.append((step.key, read, below, None))
     return _object(shape.nullable, fields)
 
 
-def _union(shape: Shape) -> Complete | None:
+def _union(shape: Shape, leaves: Leaves) -> Complete | None:
     """Strawberry tells a union's member by the value's Strawberry type: here by its class,
     exactly (a subclass, or a value of no member's class, is the Run's)."""
     members: dict[type, Complete] = {}
     for member in shape.members.values():
         assert member.object_type is not None
-        extensions = member.object_type.extensions or {}
-        origin = getattr(extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF), "origin", None)
-        closure = plain(member)
-        if closure is None or not isinstance(origin, type):
+        made_from = origin(member.object_type)
+        closure = plain(member, leaves)
+        if closure is None or not isinstance(made_from, type):
             return None
-        members[origin] = closure
+        members[made_from] = closure
     nullable = shape.nullable
 
     def complete(value: Any) -> Any:
@@ -88,7 +81,7 @@ def _union(shape: Shape) -> Complete | None:
             return _null(nullable)
         member = members.get(type(value))
         if member is None:
-            raise Irregular
+            raise GiveUp
         return member(value)
 
     return complete
@@ -96,23 +89,23 @@ def _union(shape: Shape) -> Complete | None:
 
 def _null(nullable: bool) -> None:
     if not nullable:
-        raise Irregular
+        raise GiveUp
 
 
-def _leaf(shape: Shape) -> tuple[Complete, Output]:
+def _leaf(shape: Shape, leaves: Leaves) -> tuple[Complete, Output]:
     """The leaf's closure, and its output, which an object's closure answers in place."""
     assert shape.leaf is not None
-    nullable, leaf = shape.nullable, output(shape.leaf)
+    nullable, leaf = shape.nullable, leaves.output(shape.leaf)
     coerce = leaf.coerce
 
     def complete(value: Any) -> Any:
         if value is None:
             return _null(nullable)
         if type(value) not in REGULAR and not regular(value):
-            raise Irregular
+            raise GiveUp
         coerced = coerce(value)
         if coerced is None or coerced is Undefined:
-            raise Irregular
+            raise GiveUp
         return coerced
 
     return complete, leaf
@@ -138,7 +131,7 @@ def _list(nullable: bool, item: Complete) -> Complete:
         if value is None:
             return _null(nullable)
         if type(value) is not list and type(value) is not tuple:
-            raise Irregular  # other iterables, and what is none, are the Run's
+            raise GiveUp  # other iterables, and what is none, are the Run's
         return [item(entry) for entry in value]
 
     return complete
@@ -148,9 +141,9 @@ def _object(nullable: bool, fields: list[Field]) -> Complete:
     """The object's closure, made from source as dataclasses makes an `__init__`: each value
     read into a local, then one dict display, where a loop over the fields cost a tuple
     unpacking and a getattr per field. A leaf is answered in place where its output can
-    (schema/leaves.py: most leaves of a read); other values call their closure."""
+    (engine/leaves.py: most leaves of a read); other values call their closure."""
     namespace: dict[str, Any] = {
-        "_null": _null, "nullable": nullable, "Irregular": Irregular, "REGULAR": REGULAR,
+        "_null": _null, "nullable": nullable, "GiveUp": GiveUp, "REGULAR": REGULAR,
         "regular": regular,
     }  # fmt: skip
     reads, entries = [], []
@@ -175,7 +168,7 @@ def _object(nullable: bool, fields: list[Field]) -> Complete:
         "    if value is None:\n"
         "        return _null(nullable)\n"
         "    if type(value) not in REGULAR and not regular(value):\n"
-        "        raise Irregular\n"
+        "        raise GiveUp\n"
         f"{''.join(reads)}"
         f"    return {{{', '.join(entries)}}}\n"
     )

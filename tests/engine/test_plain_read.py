@@ -1,4 +1,4 @@
-"""Plain completion of a read (schema/plain.py): an order with its type (a union), items,
+"""Plain completion of a read (engine/plain.py): an order with its type (a union), items,
 promo and events, its resolvers called as readers, answered as the Run's own completion
 answers it, or given back to it: on orders regular and broken in every way a read could be."""
 
@@ -11,15 +11,16 @@ from inspect import isawaitable
 from typing import Any
 
 import pytest
-from graphql import parse
 from graphql.pyutils import Path
 
 from domain import order as model
 from domain.events import Event, EventType
+from engine.giveup import GiveUp
+from engine.leaves import Leaves
+from engine.plain import plain
+from engine.run import Run
 from schema.build import build_schema
-from schema.plain import Irregular, plain
-from schema.plans import compile_plan
-from schema.prepared import Run
+from schema.scalars import KEPT_TEXTS
 from schema.types import Order, SecurityDeposit
 
 SCHEMA = build_schema()
@@ -30,7 +31,9 @@ DOCUMENT = (
     "periodStartDate periodEndDate } promo { promoId userId } events { id orderId version "
     "type at data } } }"
 )
-PLAN = compile_plan(SCHEMA._schema, parse(DOCUMENT), None, SCHEMA._call)
+ENGINE = SCHEMA.engine
+assert ENGINE is not None
+PLAN = ENGINE.compile(DOCUMENT, None)
 (STEP,) = PLAN.root.fields
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -123,13 +126,13 @@ async def test_irregular_orders_are_given_back_and_answered_as_before(
 ) -> None:
     assert STEP.plain is not None
     if value() is not None:
-        with pytest.raises(Exception):  # noqa: B017  # Irregular, or the value's own error
+        with pytest.raises(Exception):  # noqa: B017  # GiveUp, or the value's own error
             STEP.plain(value())
     assert await _outcome(value(), plain=True) == await _outcome(value(), plain=False)
 
 
 async def test_the_answer_is_the_one_graphql_core_gives() -> None:
-    """The Run's completion is itself checked against graphql-core (tests/e2e/test_prepared.py);
+    """The Run's completion is itself checked against graphql-core (tests/engine/test_prepared.py);
     here the closures' answer of one order, by value."""
     assert STEP.plain is not None
     answer = STEP.plain(_order())
@@ -149,9 +152,9 @@ class _Later(SecurityDeposit):
 
 async def test_a_union_value_of_no_members_class_is_given_back() -> None:
     (step,) = [step for step in STEP.shape.fields if step.key == "type"]
-    union = plain(step.shape)
+    union = plain(step.shape, Leaves(KEPT_TEXTS))
     assert union is not None
-    with pytest.raises(Irregular):
+    with pytest.raises(GiveUp):
         union(_Later(refund_date=None))
     run = Run(SCHEMA._schema, PLAN, None, None, None)
     answer = await run.complete(
