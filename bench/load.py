@@ -1,6 +1,6 @@
-"""The load generators, each in its own process: wrk with a Lua script of bench/wrk/, and
-redis-benchmark for the Redis-side ceiling. Both are bounded in time or count and aim only at
-127.0.0.1."""
+"""The load generators, each in its own process: wrk with a Lua script of bench/wrk/,
+bench/grpc/load.mjs (a Node @grpc/grpc-js client pool) for gRPC, and redis-benchmark for the
+Redis-side ceiling. All are bounded in time or count and aim only at 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 WRK_DIR = Path(__file__).resolve().parent / "wrk"
+ROOT = WRK_DIR.parent.parent  # the checkout: load.mjs reads its proto/
 MARKER = "BENCH_RESULT "
 
 
@@ -21,6 +22,7 @@ class Load:
     connections: int = 32
     seconds: float = 8.0
     warmup: float = 2.0
+    grpc_channels: int = 4  # HTTP/2 connections the `connections` gRPC calls in flight share
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,26 @@ def wrk(
     if done.returncode != 0 or line is None:
         raise RuntimeError(f"wrk {script} failed: {done.stdout[-1500:]} {done.stderr[-1500:]}")
     return _figures(json.loads(line.removeprefix(MARKER)))
+
+
+def grpc_load(
+    target: str, load: Load, seconds: float, opts: dict[str, str], folder: Path
+) -> Figures:
+    """bench/grpc/load.mjs (installed in `folder`) for `seconds`: `load.connections` calls in
+    flight over `load.grpc_channels` connections, each a CreateOrder of a random seeded user
+    with the bench's promo. Its figures are wrk's, by the same names."""
+    command = [
+        "node", "load.mjs", target, f"{seconds:g}", str(load.connections),
+        str(load.grpc_channels), opts["users"], opts["user_prefix"], opts["promo"], str(ROOT),
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=seconds + 60)
+    line = next((x for x in done.stdout.splitlines() if x.startswith(MARKER)), None)
+    if done.returncode != 0 or line is None:
+        raise RuntimeError(f"load.mjs failed: {done.stdout[-1500:]} {done.stderr[-1500:]}")
+    raw = json.loads(line.removeprefix(MARKER))
+    if raw["first_error"]:
+        print(f"gRPC load at {target}: {raw['wrong']} wrong, first: {raw['first_error']}")
+    return _figures(raw)
 
 
 def _figures(raw: dict[str, float]) -> Figures:

@@ -16,11 +16,12 @@ class Floor:
 @dataclass(frozen=True)
 class Operation:
     name: str
-    script: str
-    floor: str  # the floor's name
+    script: str  # bench/wrk/<script>.lua, or what bench/grpc/load.mjs calls
+    floor: str | None  # the floor's name (none for gRPC: no floor app speaks it)
     path: str = "/"  # wrk needs a URL; the scripts set their own path
     peer: str | None = None  # the Node peer's subject doing the same request, if any
     opts: tuple[tuple[str, str], ...] = ()  # more key=value for its wrk script
+    tool: str = "wrk"  # or "grpc": loaded by bench/grpc/load.mjs on ordo's gRPC port
 
 
 FLOOR_JSON = Floor("floor: Starlette JSON", "starlette_json", "floor_json")
@@ -43,10 +44,14 @@ GQL_CREATE_AS_PEER = Operation(
     peer=PEER_GQL, opts=PEER_SELECTION,
 )  # fmt: skip
 PEER_SUBJECTS = [(PEER_REST, "rest_create", ()), (PEER_GQL, "gql_create", PEER_SELECTION)]
+# Its gRPC twin (bench/grpc/peer.mjs), loaded with bench/grpc/load.mjs as ordo's gRPC port is.
+PEER_GRPC = "peer: grpc-js CreateOrder"
+GRPC_CREATE = Operation("gRPC CreateOrder promo", "grpc_create", None, peer=PEER_GRPC, tool="grpc")
 OPERATIONS = [
     REST_CREATE,
     GQL_CREATE,
     GQL_CREATE_AS_PEER,
+    GRPC_CREATE,
     Operation("GQL createOrderWithItems 5", "gql_create_items", FLOOR_STRAWBERRY.name),
     GQL_ORDER := Operation("GQL order items+events", "gql_order", FLOOR_STRAWBERRY.name),
     Operation("GQL orders(entityId) 50", "gql_orders", FLOOR_STRAWBERRY.name),

@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import Figures
-from bench.operations import GQL_CREATE, GQL_CREATE_AS_PEER, GQL_ORDER, OPERATIONS, REST_CREATE
+from bench.operations import (
+    GQL_CREATE,
+    GQL_CREATE_AS_PEER,
+    GQL_ORDER,
+    GRPC_CREATE,
+    OPERATIONS,
+    REST_CREATE,
+)
 
 SEEDED = "seeded"  # only the bench's own seed data (plus what earlier runs created)
 P99_TARGET_MS = 25.0
@@ -129,6 +136,7 @@ def targets(results: Results) -> list[Target]:
         _ratio_target(results, "rest_ratio", REST_CREATE.name, 0.75),
         _peer_target(results, "graphql_peer", GQL_CREATE_AS_PEER.name, 0.65),
         _peer_target(results, "rest_peer", REST_CREATE.name, 0.65),
+        _peer_target(results, "grpc_peer", GRPC_CREATE.name, 0.60),
         _read_target(results),
     ]
     ops = [r for r in results.rows if r.kind == "operation"]
@@ -233,7 +241,7 @@ def table(results: Results) -> str:
         "the server's processes; Redis µs: redis-server's; ratio: req/s over the floor's (rounds",
         "paired); by CPU: the floor's CPU per request over the operation's (rounds paired too:",
         "the median of the rounds' ratios); peer: the same for the Node peer",
-        "(Fastify/Mercurius + ioredis) doing the same request.",
+        "(Fastify/Mercurius + ioredis; for gRPC, @grpc/grpc-js + ioredis) doing the same request.",
         "",
         "Targets (reported, not asserted):",
     ]

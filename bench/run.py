@@ -4,6 +4,13 @@ One private redis-server; data seeded through the real resolvers; for each worke
 floor apps and `ordo serve` up together, loaded by wrk from its own process in rounds;
 redis-benchmark runs the real create_order script for the Redis-side ceiling. Prints one
 table and the targets, writes JSON and a PNG. `--full` adds 1,000,000 orders, runs again.
+
+gRPC rows: ordo's `CreateOrder` (promo) on its gRPC port, loaded by bench/grpc/load.mjs (a Node
+@grpc/grpc-js client pool: --connections calls in flight over --grpc-channels connections), and
+on 1 worker beside the Node peer bench/grpc/peer.mjs (@grpc/grpc-js + ioredis, ordo's own
+scripts on ordo's keys), in the same rounds as the REST and GraphQL creates. Needs node and
+npm; `--ops grpc_create,rest_create,gql_create` measures just the creates.
+`python -m bench.grpc_watch` is the WatchOrderEvents bench (1,000 streams, 300 changes/s).
 """
 
 from __future__ import annotations
@@ -18,8 +25,8 @@ from pathlib import Path
 
 from bench import chart
 from bench.load import Load
-from bench.operations import GQL_CREATE_AS_PEER, OPERATIONS
-from bench.peer import PEER_DIR, install
+from bench.operations import GQL_CREATE_AS_PEER, GRPC_CREATE, OPERATIONS
+from bench.peer import GRPC_DIR, PEER_DIR, install
 from bench.report import SEEDED, Results, table, write_json
 from bench.runner import Runner, pool_note
 from testing.servers import RedisServer, running
@@ -39,7 +46,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--ops", default="", help="only these operations (wrk script names), comma-separated")
     add("--no-floors", action="store_true", help="skip the floors (no ratios)")
     add("--peer", type=Path, default=PEER_DIR, help="the Node peer's folder (bench/peer.py)")
-    add("--no-peer", action="store_true", help="skip the Node peer")
+    add("--no-peer", action="store_true", help="skip the Node peers (Mercurius and gRPC)")
+    add("--grpc-channels", type=int, default=4, help="gRPC connections of the load generator")
     add(
         "--baseline", type=Path, default=None,
         help="a checkout of another commit: its ordo is loaded in the same rounds (before/after)",
@@ -66,15 +74,20 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def run(args: argparse.Namespace, redis: RedisServer, workdir: Path) -> None:
-    load = Load(args.threads, args.connections, args.seconds, args.warmup)
+    load = Load(args.threads, args.connections, args.seconds, args.warmup, args.grpc_channels)
     ops = [op for op in OPERATIONS if not args.ops or op.script in args.ops.split(",")]
     results = Results(meta=_meta(args))
     peer, why = (None, "--no-peer") if args.no_peer else install(args.peer)
     if peer is None:  # its selection is measured only to compare with the peer
         ops = [op for op in ops if op is not GQL_CREATE_AS_PEER]
     results.notes.append(f"Node peer: {why}")
+    grpc, why = install(GRPC_DIR)
+    if grpc is None:  # the gRPC load generator is Node's too
+        ops = [op for op in ops if op is not GRPC_CREATE]
+    results.notes.append(f"gRPC peer and load generator: {why}")
     runner = Runner(redis, load, args.rounds, ops, results, args.out.parent)
     runner.baseline = args.baseline
+    runner.grpc = grpc
     runner.say(f"redis-server on port {redis.port}; seeding")
     runner.seed(args.users, args.pool, workdir)
     runner.add_orders(args.memory_orders, "mem-")
@@ -84,7 +97,7 @@ def run(args: argparse.Namespace, redis: RedisServer, workdir: Path) -> None:
         profiled = args.profile.split(",") if workers == 1 else []
         runner.setting(
             workers, SEEDED, floors=not args.no_floors, profiled=profiled,
-            peer=peer if workers == 1 else None,
+            peer=peer if workers == 1 else None, peers=workers == 1 and not args.no_peer,
         )  # fmt: skip
     if args.full:
         runner.say(f"adding {args.fill:,} orders")

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from bench import cpu, profile
-from bench.load import Figures, Load, redis_benchmark, wrk
+from bench.load import Figures, Load, grpc_load, redis_benchmark, wrk
 from bench.memory import add_orders
-from bench.operations import FLOOR_REDIS, FLOORS, PEER_SUBJECTS, Operation
-from bench.peer import PeerServer
+from bench.operations import FLOOR_REDIS, FLOORS, PEER_GRPC, PEER_SUBJECTS, Operation
+from bench.peer import GrpcPeerServer, PeerServer
 from bench.report import SEEDED, Results, Row
 from bench.seed import Seeded, open_store, seed
 from bench.stack import FloorServer
@@ -35,7 +35,8 @@ REDIS_PROMO = "BENCH-RB"
 
 @dataclass(frozen=True)
 class Subject:
-    """Something wrk loads: a floor app or one of ordo's operations."""
+    """Something wrk (or, for gRPC, bench/grpc/load.mjs) loads: a floor app, a peer or one
+    of ordo's operations."""
 
     name: str
     kind: str
@@ -45,6 +46,12 @@ class Subject:
     floor: str | None = None
     peer: str | None = None
     opts: tuple[tuple[str, str], ...] = ()  # more key=value for the wrk script
+    tool: str = "wrk"  # "grpc": `url` is a gRPC target (host:port)
+
+
+def _address(server: OrdoServer, op: Operation) -> str:
+    """Where an operation is loaded: ordo's gRPC port, or its HTTP URL."""
+    return server.grpc_target if op.tool == "grpc" else server.url + op.path
 
 
 @contextmanager
@@ -76,6 +83,7 @@ class Runner:
         self.seeded: Seeded | None = None
         self.pool_used = 0  # completeOrder's pool ids used so far: each run starts after them
         self.baseline: Path | None = None  # another checkout's ordo, measured beside this one
+        self.grpc: Path | None = None  # bench/grpc installed: the gRPC peer and load generator
 
     def say(self, text: str) -> None:
         print(f"[bench {time.strftime('%H:%M:%S')}] {text}", flush=True)
@@ -88,7 +96,10 @@ class Runner:
         floors: bool,
         profiled: list[str],
         peer: Path | None = None,
+        peers: bool = False,
     ) -> None:
+        """`peer`: the Mercurius peer's folder; `peers`: the Node peers are measured here
+        (1 worker), and ordo's rows are paired with them."""
         with ExitStack() as stack:
             subjects = []
             for floor in FLOORS if floors else []:
@@ -106,13 +117,18 @@ class Runner:
                     for name, script, opts in PEER_SUBJECTS
                     if name in wanted
                 ]
+            if peers and self.grpc is not None and PEER_GRPC in wanted:
+                twin = stack.enter_context(serving(GrpcPeerServer(self.grpc, self.redis.url)))
+                subjects.append(Subject(
+                    PEER_GRPC, "peer", twin.grpc_target, "grpc_create", _pid(twin), tool="grpc"
+                ))  # fmt: skip
             ordo = stack.enter_context(
                 serving(OrdoServer(self.redis.url, workers, admin_token=ADMIN_TOKEN))
             )
             subjects += [
                 Subject(
-                    op.name, "operation", ordo.url + op.path, op.script, _pid(ordo), op.floor,
-                    op.peer if peer else None, op.opts,
+                    op.name, "operation", _address(ordo, op), op.script, _pid(ordo), op.floor,
+                    op.peer if peers else None, op.opts, op.tool,
                 )
                 for op in self.ops
             ]  # fmt: skip
@@ -126,6 +142,7 @@ class Runner:
                         _pid(base), opts=op.opts,
                     )
                     for op in self.ops
+                    if op.tool == "wrk"  # an older checkout may serve no gRPC
                 ]  # fmt: skip
             measured: dict[str, list[Figures]] = {subject.name: [] for subject in subjects}
             for round_ in range(self.rounds):
@@ -151,7 +168,11 @@ class Runner:
     def wrk(self, subject: Subject, seconds: float) -> Figures:
         opts = {**self.opts(), **dict(subject.opts)} if subject.kind != "floor" else {}
         with self.cpu(subject.pid) as spent:
-            figures = wrk(subject.url, subject.script, self.load, seconds, opts)
+            if subject.tool == "grpc":
+                assert self.grpc is not None
+                figures = grpc_load(subject.url, self.load, seconds, opts, self.grpc)
+            else:
+                figures = wrk(subject.url, subject.script, self.load, seconds, opts)
         if subject.script == "gql_complete":
             self.pool_used += figures.requests
         return spent.per_request(figures)
@@ -192,7 +213,9 @@ class Runner:
         raw = self.out_dir / f"profile-{op.script}.txt"
         spy = profile.start(server.process.pid, seconds, raw)
         time.sleep(1)  # py-spy attaches before the load starts
-        subject = Subject(op.name, "operation", server.url + op.path, op.script, _pid(server))
+        subject = Subject(
+            op.name, "operation", _address(server, op), op.script, _pid(server), tool=op.tool
+        )
         figures = self.wrk(subject, seconds - 1)
         spy.wait(timeout=60)
         summary = {**profile.summarize(raw), "rps_while_sampled": round(figures.rps, 1)}

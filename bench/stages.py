@@ -81,7 +81,6 @@ async def _stages() -> dict[str, Callable[[], Awaitable[Any]]]:
     from ordo.app import create_app
     from resolvers import orders
     from schema.context import Context
-    from schema.prepared import run_plan
 
     app = create_app()
     store = app.state.store
@@ -94,7 +93,9 @@ async def _stages() -> dict[str, Callable[[], Awaitable[Any]]]:
     for _ in range(2):  # the first run compiles the document's plan
         assert await _call(app, ("/graphql", body)) == 200
     assert await _call(app, ("/orders", rest_body)) == 200
-    plan = schema._plans[(PEER_SELECTION, None)]
+    engine = schema.engine
+    plan = engine.plan(PEER_SELECTION, None)
+    assert plan is not None
     context = Context(store=store, caller=await graphql.authenticator.caller(None))
     answer = Response(b'{"ok":1}', media_type="application/json")
 
@@ -118,7 +119,7 @@ async def _stages() -> dict[str, Callable[[], Awaitable[Any]]]:
         "edge": edge_only,
         "prepared": lambda: graphql.prepared(scope, body),
         "execute": lambda: schema.execute(PEER_SELECTION, VARIABLES, context, None, None),
-        "run_plan": lambda: run_plan(schema._schema, plan, context, None, VARIABLES),
+        "run_plan": lambda: engine.run(plan, context, None, VARIABLES),
         "resolver": lambda: orders.create_order(store, "u0", "p1", None, context.who()),
         "resolver_id": lambda: orders.create_order_id(store, "u0", "p1", None, context.who()),
     }
@@ -157,7 +158,6 @@ async def _read_stages() -> dict[str, Callable[[], Awaitable[Any]]]:
     from ordo.app import create_app
     from resolvers import orders
     from schema.context import Context
-    from schema.prepared import run_plan
 
     app = create_app()
     store = app.state.store
@@ -169,11 +169,13 @@ async def _read_stages() -> dict[str, Callable[[], Awaitable[Any]]]:
         assert await _call(app, ("/graphql", body)) == 200
     replay()
     graphql, schema = app.graphql, app.graphql.schema
-    plan = schema._plans[(GQL_ORDER, None)]
+    engine = schema.engine
+    plan = engine.plan(GQL_ORDER, None)
+    assert plan is not None
     context = Context(store=store, caller=await graphql.authenticator.caller(None))
     return {
         "read_app": lambda: _call(app, ("/graphql", body)),
-        "read_plan": lambda: run_plan(schema._schema, plan, context, None, variables),
+        "read_plan": lambda: engine.run(plan, context, None, variables),
         "read_resolver": lambda: orders.get_order(store, "one", context.who()),
     }
 

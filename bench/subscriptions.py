@@ -461,13 +461,21 @@ def say(text: str) -> None:
     print(f"[subscriptions {time.strftime('%H:%M:%S')}] {text}", flush=True)
 
 
-async def bench(options: Options, box: Machine, report: Report) -> None:
+def _websockets(ordo: OrdoServer, orders: dict[str, int], options: Options) -> Client:
+    return Client(ordo.url, orders, options)
+
+
+async def bench(
+    options: Options, box: Machine, report: Report, make_client: Any = _websockets
+) -> None:
+    """`make_client(ordo, orders, options)`: the subscriptions' client (bench/grpc_watch.py's
+    opens them as gRPC streams), with Client's open, close, streams and latencies."""
     url = box.ordo.url
     started = time.monotonic()
     orders = await create_orders(url, options.subscriptions, f"sb{uuid.uuid4().hex[:6]}")
     say(f"{len(orders):,} orders made in {time.monotonic() - started:.1f} s")
     bare = await idle(box, options.idle_seconds)
-    client = Client(url, orders, options)
+    client = make_client(box.ordo, orders, options)
     started = time.monotonic()
     await client.open()
     say(f"{options.subscriptions:,} subscriptions live in {time.monotonic() - started:.1f} s")
@@ -686,12 +694,19 @@ def problems(report: Report) -> list[str]:
     return found
 
 
-def parse(argv: list[str]) -> Options:
-    parser = argparse.ArgumentParser(prog="python -m bench.subscriptions", description=__doc__)
-    parser.add_argument("--subscriptions", type=int, default=2000)
+def parse(
+    argv: list[str],
+    prog: str = "python -m bench.subscriptions",
+    description: str | None = __doc__,
+    subscriptions: int = 2000,
+    connections: int = 100,
+) -> Options:
+    """The options; bench/grpc_watch.py's too (its connections are gRPC channels)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--subscriptions", type=int, default=subscriptions)
     parser.add_argument("--rate", type=float, default=300, help="changes per second")
     parser.add_argument("--seconds", type=float, default=30, help="of load")
-    parser.add_argument("--connections", type=int, default=100, help="WebSocket connections")
+    parser.add_argument("--connections", type=int, default=connections, help="connections")
     parser.add_argument("--idle-seconds", type=float, default=10)
     parser.add_argument("--driver-connections", type=int, default=64, help="HTTP, the driver's")
     parser.add_argument(

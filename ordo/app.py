@@ -39,6 +39,7 @@ from ordo.manifest import load_manifest
 from ordo.middleware import RequestContext
 from ordo.openapi import BASE
 from ordo.persisted import Documents
+from ordo.rpc.server import GrpcServer
 from ordo.settings import Settings, load_settings
 from store import Store
 from store.keys import partition_key
@@ -49,6 +50,7 @@ log = structlog.get_logger("ordo")
 # walked them again and again, for nothing (its cost: docs/performance.md). Garbage in cycles
 # waits a little longer: 20,000 objects is well under a megabyte.
 GC_THRESHOLDS = (20_000, 20, 20)
+GRPC_GRACE = 5.0  # seconds calls in flight get to finish when the process stops
 
 
 async def healthz(request: Request) -> Response:
@@ -157,6 +159,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             reaper = asyncio.create_task(reap_forever(store, settings.reservation_ttl))
         partition_key(0)  # the partition table is made once, here, not on a first request
         await hub.start()
+        # Started after the hub: a watch needs it. Stopped first, giving calls the time HTTP's.
+        grpc_server = GrpcServer(settings, store, hub, authenticator)
+        if settings.grpc_port:
+            await grpc_server.start()
         trimmer = asyncio.create_task(trim_forever(store, settings.feed_retention))
         # What startup made lives as long as the process: out of the collector's way, so a
         # full collection walks only what requests leave behind (fewer long pauses in p99).
@@ -164,6 +170,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
         yield
+        await grpc_server.stop(GRPC_GRACE)
         if reaper:
             reaper.cancel()
         trimmer.cancel()
@@ -191,6 +198,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = OrdoApp(
         graphql=graphql,
         edge=_middleware(settings),
+        # POST /graphql and POST /orders meet the fast lane first (ordo/edge.py's FAST_LANE);
+        # these routes answer what it declines, and every other request.
         routes=[
             *rest.routes,
             # Every method reaches the view, so a wrong one is refused in GraphQL's error shape.

@@ -62,8 +62,20 @@ def serve(
         ),
     ] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    grpc_port: Annotated[
+        int,
+        typer.Option(
+            envvar="ORDO_GRPC_PORT",
+            min=0,
+            max=65535,
+            help="Port of the gRPC API (ordo.v1.OrderService), on --host; 0: none.",
+        ),
+    ] = 50051,
 ) -> None:
-    """Serve GraphQL at /graphql and the legacy REST routes."""
+    """Serve GraphQL at /graphql, the legacy REST routes, and gRPC on --grpc-port."""
+    # Every worker reads them from the environment, as the other settings.
+    os.environ["ORDO_GRPC_PORT"] = str(grpc_port)
+    os.environ["ORDO_GRPC_HOST"] = host
     if redis_url:
         os.environ["ORDO_REDIS_URL"] = redis_url
     else:

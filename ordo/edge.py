@@ -1,12 +1,14 @@
 """ordo's ASGI app: Starlette's, with the request's edge (request id, log line, time limit,
-CORS, body limit) around all of it, and a short way in for the hottest requests.
+CORS, body limit) around all of it, and a fast lane in for the hottest requests.
 
-A GraphQL POST of a prepared document goes from the edge straight to its plan, and a REST
+The fast lane (FAST_LANE, below: the one place it is described; the route table of
+ordo/app.py points here) takes two POSTs before Starlette's router: a GraphQL POST of a
+document the engine holds a plan for goes from the edge straight to its plan, and a REST
 `POST /orders` to its endpoint, without Starlette's two exception layers and its router (nor,
 for GraphQL, Strawberry's request handling): those layers were about a tenth of a create's
 CPU. The REST endpoint is the route's own function, its errors answered by the app's own
-exception handlers. Every other request, and any the prepared path declines (its body then
-replayed), goes through Starlette's stack as before.
+exception handlers. Each path of the lane is also a route of the table, which answers every
+other request and any the lane declines (its body then replayed), as before.
 """
 
 from __future__ import annotations
@@ -25,6 +27,13 @@ from ordo.graphql import OrdoGraphQL
 from ordo.limits import replay, whole_body
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+# The fast lane: the POSTs answered before Starlette's router, by path, and what answers them
+# (Shortcut's method of that name). tests/e2e/test_edge.py holds each to a route of the table.
+FAST_LANE = {
+    "/graphql": "_graphql",  # a document with a plan (OrdoGraphQL.prepared), else the route
+    "/orders": "_orders",  # REST's create, the route's own endpoint
+}
 
 
 class OrdoApp(Starlette):
@@ -54,28 +63,23 @@ class Shortcut:
         self.app = app
         self.graphql = graphql
         self.handlers = handlers
+        self.lanes: dict[str, ASGIApp] = {
+            path: getattr(self, name) for path, name in FAST_LANE.items()
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
-            await self.app(scope, receive, send)
-        elif scope["path"] == "/graphql":
-            await self._graphql(scope, receive, send)
-        elif scope["path"] == "/orders":
-            await self._rest(rest.create_order, scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
+        lane = (
+            self.lanes.get(scope["path"])
+            if scope["type"] == "http" and scope["method"] == "POST"
+            else None
+        )
+        await (self.app if lane is None else lane)(scope, receive, send)
 
-    async def _rest(
-        self,
-        endpoint: Callable[[Request], Awaitable[Response]],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-    ) -> None:
-        """What Starlette's route and ExceptionMiddleware do for this endpoint."""
+    async def _orders(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """What Starlette's route and ExceptionMiddleware do for REST's create."""
         request = Request(scope, receive)
         try:
-            response = await endpoint(request)
+            response: Response = await rest.create_order(request)
         except Exception as error:
             handler = next(
                 (self.handlers[k] for k in type(error).__mro__ if k in self.handlers), None

@@ -9,9 +9,9 @@ GraphQL client reads `errors` with `extensions {code, status}`, a REST client `e
 HANDLERS is Starlette's exception_handlers mapping (ordo/app.py): what a route raises is
 answered here.
 
-A third style (gRPC) plugs in as a `Style` in its own module beside its transport, keyed by
-ErrorCode, and one entry in STYLES: tests/unit/test_error_table.py then holds it to an answer
-for every code."""
+gRPC's style (SPEC §11) is a `Style` in its own module beside its transport (ordo/rpc/errors.py:
+a gRPC status code per ErrorCode, and the google.rpc.Status each error is sent with), one entry
+in STYLES: tests/unit/test_error_table.py holds it to an answer for every code."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from starlette.types import ExceptionHandler, Scope, Send
 
 from domain.errors import ErrorCode, OrdoError, Style, Unavailable
 from ordo.auth import challenge
+from ordo.rpc.errors import GRPC
 from schema.errors import GRAPHQL, uncoded_body
 
 log = structlog.get_logger("ordo")
@@ -44,7 +45,7 @@ def _rest_body(error: OrdoError) -> dict[str, Any]:
 REST: Style[int, dict[str, Any]] = Style(
     "rest", status={code: code.status for code in ErrorCode}, body=_rest_body
 )
-STYLES: tuple[Style[Any, Any], ...] = (REST, GRAPHQL)
+STYLES: tuple[Style[Any, Any], ...] = (REST, GRAPHQL, GRPC)  # gRPC's: ordo/rpc/errors.py
 
 
 def style_of(path: str) -> Style[int, dict[str, Any]]:

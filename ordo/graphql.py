@@ -40,7 +40,7 @@ from ordo.websocket import SocketAdapter, TransportWS
 from schema.build import build_schema
 from schema.context import Context
 from schema.errors import GRAPHQL, masked, rejection, should_mask
-from schema.prepared import PreparedSchema
+from schema.served import ServedSchema
 from store import Store
 
 _POST_OPERATIONS = OperationType.from_http("POST")
@@ -206,7 +206,8 @@ class OrdoGraphQL(GraphQL[Context, None]):
         answers it. Needs only the scope and the body: ordo/edge.py calls it before any
         Starlette layer."""
         schema = self.schema
-        if scope["method"] != "POST" or not isinstance(schema, PreparedSchema):
+        engine = schema.engine if isinstance(schema, ServedSchema) else None
+        if scope["method"] != "POST" or engine is None:
             return None
         if refused := await self._unidentified(scope):
             return refused
@@ -231,7 +232,7 @@ class OrdoGraphQL(GraphQL[Context, None]):
             and isinstance(name, str | None)
             and isinstance(variables, dict | None)
             and isinstance(extensions, dict | None)
-            and schema.has_plan(query, name)
+            and engine.plan(query, name) is not None
         ):
             return None
         result = await schema.execute(

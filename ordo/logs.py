@@ -92,9 +92,18 @@ def request_line(method: str, route: str, status: int, ms: float) -> None:
     `ordo.http` inside the request (the same keys in the same order, the request id from the
     context), written directly: structlog's processor chain, run for every request, cost
     several times this (docs/performance.md)."""
+    _info({"method": method, "route": route, "status": status, "ms": ms, "event": "request"})
+
+
+def grpc_line(method: str, code: str, ms: float) -> None:
+    """The one line per gRPC call (ordo/rpc/calls.py), as structlog renders an
+    `info("grpc call", grpc_method=…, code=…, ms=…)`, written directly as request_line is."""
+    _info({"grpc_method": method, "code": code, "ms": ms, "event": "grpc call"})
+
+
+def _info(line: dict[str, object]) -> None:
     if logging.root.level > logging.INFO:  # configure_logging sets the root's level
         return
-    line = {"method": method, "route": route, "status": status, "ms": ms, "event": "request"}
     line.update(structlog.contextvars.get_contextvars())
     line["level"] = "info"
     line["timestamp"] = datetime.now(tz=UTC).isoformat().replace("+00:00", "Z")

@@ -9,7 +9,7 @@ it ran. In trusted mode only the manifest's documents run, named by hash or sent
 nothing is registered and anything else is 400 `PERSISTED_QUERY_NOT_ALLOWED`.
 
 This process keeps hash -> text (the manifest, or what it registered or read), so a hot hash
-costs no round trip; the text object is the one the plans of schema/prepared.py are keyed by,
+costs no round trip; the text object is the one the engine's plans (engine/) are keyed by,
 so a persisted hash runs its plan without a parse. A document never changes under its hash,
 so a copy here is never stale, even after Redis dropped it.
 """

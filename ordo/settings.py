@@ -91,6 +91,13 @@ def _positive_whole(value: str) -> int:
     return whole
 
 
+def _port(value: str) -> int:
+    port = _whole(value)
+    if not 0 <= port <= 65535:
+        raise ValueError("must be a port number, or 0 for none")
+    return port
+
+
 def _at_least(least: int) -> Callable[[str], int]:
     return lambda value: max(least, _whole(value))
 
@@ -232,6 +239,31 @@ class Settings:
         "ORDO_RESERVATION_TTL",
         _optional_number,
         "Seconds after which an OPEN promo order is cancelled; unset: never.",
+    )
+    # The gRPC edge (SPEC §11). `ordo serve` writes both from its flags (port default 50051).
+    grpc_port: int = setting(
+        0, "ORDO_GRPC_PORT", _port, "Port of the gRPC API, on the host; 0: no gRPC server."
+    )
+    grpc_host: str = setting(
+        "127.0.0.1", "ORDO_GRPC_HOST", _text, "Address the gRPC server binds (serve: --host)."
+    )
+    grpc_max_message: int = setting(
+        1024 * 1024,
+        "ORDO_GRPC_MAX_MESSAGE",
+        _positive_whole,
+        "Bytes of one gRPC request message; more: RESOURCE_EXHAUSTED.",
+    )
+    grpc_max_streams: int = setting(
+        100, "ORDO_GRPC_MAX_STREAMS", _positive_whole, "Concurrent gRPC calls per connection."
+    )
+    grpc_keepalive_time: float = setting(
+        60.0, "ORDO_GRPC_KEEPALIVE_TIME", _positive, "Seconds before an idle connection is pinged."
+    )
+    grpc_min_ping: float = setting(
+        10.0,
+        "ORDO_GRPC_MIN_PING_INTERVAL",
+        _positive,
+        "Least seconds between a client's pings; faster ones are strikes (two: GOAWAY).",
     )
     admin_token_generated: bool = False  # not read: True when admin_token was made at load
 

@@ -15,7 +15,7 @@ shown as over HTTP: a fault of the server masked, and logged.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 import orjson
 from graphql import GraphQLError
@@ -34,12 +34,18 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from strawberry.types import ExecutionResult
 from strawberry.utils.aio import aclosing
 
-from ordo.persisted import DocumentRefused
+from ordo.persisted import DocumentRefused, Documents
 from schema.context import Context
 from schema.errors import GRAPHQL
 
-if TYPE_CHECKING:
-    from ordo.graphql import OrdoGraphQL
+
+class View(Protocol):
+    """What the socket asks of the GraphQL view that serves it (ordo/graphql.py)."""
+
+    documents: Documents
+
+    def shown(self, errors: list[GraphQLError]) -> list[GraphQLError]: ...
+
 
 # RFC 6455 §5.5: a control frame's payload is at most 125 bytes, 2 of them the close code.
 MAX_REASON_BYTES = 123
@@ -118,7 +124,7 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         # duplicate id 4409, whatever the document.
         if self.connection_acknowledged and message["id"] not in self.operations:
             payload = message["payload"]
-            documents = cast("OrdoGraphQL", self.view).documents
+            documents = cast(View, self.view).documents
             try:
                 # A scope of its own: a text sent with a new hash is not kept from here (APQ
                 # keeps a document once it ran over HTTP).
@@ -138,7 +144,7 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     async def _shown(self, results: StreamResult) -> StreamResult:
         """Each result's errors as over HTTP: a fault masked and logged (Strawberry sent its
         message, an exception's text, and logged nothing)."""
-        view = cast("OrdoGraphQL", self.view)
+        view = cast(View, self.view)
         async with aclosing(results):
             async for result in results:
                 if isinstance(result, ExecutionResult) and result.errors:

@@ -13,13 +13,14 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from engine import Engine
 from schema.cost import DEFAULT_MAX_QUERY_COST, CostBook
 from schema.gate import Gate
 from schema.limits import MAX_FIELD_COMPARISONS, MAX_TOKENS
 from schema.mutation import Mutation
 from schema.query import Query
-from schema.scalars import SCALARS
-from schema.served import PreparedServedSchema, ServedSchema
+from schema.scalars import KEPT_TEXTS, SCALARS
+from schema.served import ServedSchema
 from schema.subscription import Subscription
 
 
@@ -38,10 +39,7 @@ def build_schema(
     rules: list[type[ASTValidationRule]] = (
         [] if introspection else [NoSchemaIntrospectionCustomRule]
     )
-    # Prepared: documents already run once skip graphql-core's generic executor (the bulk of
-    # a hot mutation's CPU); `prepared=False` is the generic path alone, for comparison tests.
-    kind = PreparedServedSchema if prepared else ServedSchema
-    schema = kind(
+    schema = ServedSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -61,4 +59,8 @@ def build_schema(
     # document of ordo's own and GraphiQL's introspection spends under 10.
     overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET = MAX_FIELD_COMPARISONS
     schema.gate = Gate(schema._schema, CostBook(schema._schema, max_query_cost))
+    # Prepared: documents already run once skip graphql-core's generic executor (the bulk of
+    # a hot mutation's CPU); `prepared=False` is the generic path alone, for comparison tests.
+    if prepared:
+        schema.engine = Engine(schema, max_tokens=MAX_TOKENS, kept_texts=KEPT_TEXTS)
     return schema

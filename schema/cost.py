@@ -341,17 +341,21 @@ class CostBook:
         )
 
 
+# The fullest introspection query: every option graphql-core has.
+FULL_INTROSPECTION = get_introspection_query(
+    descriptions=True,
+    specified_by_url=True,
+    directive_is_repeatable=True,
+    schema_description=True,
+    input_value_deprecation=True,
+    one_of=True,
+)
+
+
 def full_introspection(schema: GraphQLSchema) -> int:
-    """The objects the fullest introspection query (every option graphql-core has) answers."""
-    query = get_introspection_query(
-        descriptions=True,
-        specified_by_url=True,
-        directive_is_repeatable=True,
-        schema_description=True,
-        input_value_deprecation=True,
-        one_of=True,
-    )
-    return sum(cost.introspection for cost in document_costs(schema, parse(query)).values())
+    """The objects the fullest introspection query answers on this schema."""
+    costs = document_costs(schema, parse(FULL_INTROSPECTION))
+    return sum(cost.introspection for cost in costs.values())
 
 
 def _too_costly(message: str, node: Node | None) -> GraphQLError:

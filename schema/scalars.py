@@ -59,3 +59,8 @@ SCALARS: dict[object, ScalarDefinition] = {
         parse_value=_passthrough,
     ),
 }
+
+# The texts the engine keeps by value (engine/leaves.py): each serialize whose text depends on
+# the value alone, and the one class it keeps texts for: an order read again brings the same
+# dates and times (docs/performance.md, step 4: reads of an order).
+KEPT_TEXTS: dict[Any, type] = {str: date, datetime_text: datetime}

@@ -1,7 +1,8 @@
 """What every served schema adds to Strawberry's, on the prepared and the generic path and for
 subscriptions alike: one operation per request, every document through the gate
 (schema/gate.py: linear checks, then its cost) before Strawberry parses and validates it, its
-cost reported, and a document that does not parse answered as an error on every path."""
+cost reported, and a document that does not parse answered as an error on every path. And,
+when it has one, its engine (engine/): a document's plan answers where the engine has one."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
+from engine import Engine
 from schema.gate import Gate
-from schema.prepared import PreparedSchema
 
 
 class _NamedOperation(ExecutionContext):
@@ -31,6 +32,7 @@ class _NamedOperation(ExecutionContext):
 
 class ServedSchema(strawberry.Schema):
     gate: Gate  # set by schema/build.py
+    engine: Engine | None = None  # set by schema/build.py, unless prepared plans are off
 
     def _create_execution_context(self, *args: Any, **kwargs: Any) -> ExecutionContext:
         context = super()._create_execution_context(*args, **kwargs)
@@ -50,15 +52,26 @@ class ServedSchema(strawberry.Schema):
         refused, requested = self._admit(query, operation_name, variable_values)
         if refused is not None:
             return refused
-        result = await super().execute(
-            query,
-            variable_values,
-            context_value,
-            root_value,
-            operation_name,
-            allowed_operation_types,
-            operation_extensions,
-        )
+        engine = self.engine
+        result = None
+        if engine is not None:
+            args = (query, variable_values, context_value, root_value, operation_name)
+            result = await engine.execute(*args, allowed_operation_types)
+            if result is not None and result.errors:
+                self.process_errors(result.errors)
+        if result is None:
+            result = await super().execute(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
+            if engine is not None and result.data is not None:
+                # Parsed, validated and run: the engine answers the document from here on.
+                engine.learn(query, operation_name)
         if requested is not None:
             result.extensions = {
                 **(result.extensions or {}),
@@ -133,7 +146,3 @@ class ServedSchema(strawberry.Schema):
 
 async def _one(result: ExecutionResult) -> AsyncGenerator[ExecutionResult, None]:
     yield result
-
-
-class PreparedServedSchema(ServedSchema, PreparedSchema):
-    """The served schema running documents seen before from their plans."""

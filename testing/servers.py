@@ -147,6 +147,9 @@ class OrdoServer:
         cwd: Path | None = None,
     ):
         self.port = free_port()
+        # Its own gRPC port, never 50051, which another server may hold (an environment
+        # variable, not --grpc-port: another checkout's ordo may have no such flag).
+        self.grpc_port = free_port()
         self.cwd = cwd  # another checkout's ordo (`python -m` imports from the working dir)
         self.admin_token = admin_token
         self.redis_url = redis_url
@@ -160,8 +163,13 @@ class OrdoServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def grpc_target(self) -> str:
+        return f"127.0.0.1:{self.grpc_port}"
+
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ORDO_")}
+        env["ORDO_GRPC_PORT"] = str(self.grpc_port)
         if self.admin_token:
             env["ORDO_ADMIN_TOKEN"] = self.admin_token
         env.update(self.extra_env)

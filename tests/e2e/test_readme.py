@@ -34,6 +34,7 @@ HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
 TOKEN_LINE = "export ORDO_ADMIN_TOKEN=…"
 NPM_INSTALL = "npm install --prefix /tmp/ordo-events graphql-ws@6 ws@8"
 EVENTS = "/tmp/ordo-events"
+BUF_INSTALL = "npm install --prefix /tmp/ordo-buf @bufbuild/buf@"
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ def run_readme(server: OrdoServer, redis_url: str | None, tmp: Path, backend: st
     events.mkdir()
     (tmp / "out").mkdir()
     address = f"127.0.0.1:{server.port}"
+    (tmp / "ordo-buf").mkdir()
     localise = Localise(
         {
             "localhost:8000": address,
@@ -159,6 +161,10 @@ def run_readme(server: OrdoServer, redis_url: str | None, tmp: Path, backend: st
             TOKEN_LINE: printed_token_line(server),
             NPM_INSTALL: f"ln -s {NODE / 'node_modules'} {events / 'node_modules'}",
             EVENTS: str(events),
+            "localhost:50051": server.grpc_target,
+            # tests/node's buf (the README's version: the test below), linked.
+            f"{BUF_INSTALL}{BUF_VERSION}": f"ln -s {NODE / 'node_modules'} {tmp / 'ordo-buf'}",
+            "/tmp/ordo-buf": str(tmp / "ordo-buf"),
         }
     )
     everything = readme_blocks()
@@ -203,6 +209,13 @@ def test_readme_node_example_installs_what_the_suite_runs_it_with() -> None:
         name, major = package.rsplit("@", 1)
         assert wanted[name].split(".")[0] == major
     assert NPM_INSTALL in README.read_text()
+
+
+BUF_VERSION = json.loads((NODE / "package.json").read_text())["dependencies"]["@bufbuild/buf"]
+
+
+def test_readme_buf_example_installs_the_buf_the_suite_runs() -> None:
+    assert f"{BUF_INSTALL}{BUF_VERSION}\n" in README.read_text()
 
 
 def graphql_table_examples() -> list[str]:

@@ -1,10 +1,8 @@
 """The prepared engine beside graphql-core, as the ported execution tests see them.
 
-This is the tests' only contact with the engine: `Door` below, in the shape of the door on
-branch `engine` (`engine.Engine`: `compile` a document's text into a plan or decline it, `run`
-a plan or answer None for the generic path; graphql-jit's `compileQuery`). When that branch is
-merged, `Door` and the three imports above it give way to one line:
-`from engine import Engine as Door, GiveUp as Declined`.
+This is the tests' only contact with the engine: its door, `engine.Engine` (here `Door`:
+`compile` a document's text into a plan or decline it with GiveUp, here `Declined`; `run` a
+plan or answer None for the generic path; graphql-jit's `compileQuery`).
 
 A ported test gives graphql-core's own schema, document, root value and variables. graphql-core's
 `execute` answers once; the engine compiles the document into a plan and runs the plan twice
@@ -40,27 +38,9 @@ from graphql import (
 )
 from graphql.pyutils import is_awaitable
 
+from engine import Engine as Door
+from engine import GiveUp as Declined
 from schema.limits import MAX_TOKENS
-from schema.plans import Unsupported as Declined
-from schema.plans import compile_plan
-from schema.prepared import run_plan
-
-
-class Door:
-    """Today's engine (schema/plans.py, schema/prepared.py) in engine.Engine's shape: `compile`
-    a document into a plan or decline it, `run` a plan or answer None (the generic path's)."""
-
-    def __init__(self, schema: GraphQLSchema, *, max_tokens: int) -> None:
-        self.schema, self.max_tokens = schema, max_tokens
-
-    def compile(self, query: str, operation_name: str | None) -> Any:
-        return compile_plan(self.schema, parse(query, max_tokens=self.max_tokens), operation_name)
-
-    async def run(
-        self, plan: Any, context: Any, root: Any, variables: dict[str, Any]
-    ) -> ExecutionResult | None:
-        return await run_plan(self.schema, plan, context, root, variables)
-
 
 PLAN = "plan"  # the plan answered
 GAVE_UP = "gave up"  # compiled, but the run was left to graphql-core (its answer is the server's)
@@ -78,7 +58,7 @@ def runnable(schema: GraphQLSchema) -> GraphQLSchema:
     a field without a resolver gets `default_field_resolver` and a union without `resolve_type`
     gets `default_type_resolver`, the functions graphql-core's executor uses for them. The
     engine compiles only fields that have a resolver and runs only unions that have one
-    (Strawberry gives every field and union one): docs/engine.md."""
+    (Strawberry gives every field and union one): engine/DIFFERENCES.md."""
     for named in schema.type_map.values():
         if isinstance(named, GraphQLObjectType) and not named.name.startswith("__"):
             for field in named.fields.values():
@@ -199,7 +179,7 @@ async def request_error(
 def answer(result: ExecutionResult) -> tuple[Any, Any]:
     """What a client reads of a result, dict key order included. Errors are compared as a
     set: graphql-core lists them as concurrent siblings fail, a plan in document order
-    (docs/engine.md, "Error order")."""
+    (engine/DIFFERENCES.md, "Error order")."""
     return ordered(result.data), sorted((_error(e) for e in result.errors or ()), key=repr)
 
 

@@ -2,7 +2,7 @@
 (their Dog, Cat and Person, their pets): how a value of an abstract type finds its runtime
 type (resolve_type, or each member's is_type_of) and what happens when it does not.
 
-A plan runs unions only; a document selecting an interface is declined (docs/engine.md).
+A plan runs unions only; a document selecting an interface is declined (engine/DIFFERENCES.md).
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ async def test_a_value_no_member_claims_errs_as_a_query() -> None:
     assert await agree(schema, UNION) == GAVE_UP
 
 
-@pytest.mark.xfail(strict=True, reason="docs/engine.md, Abstract type errors")
+@pytest.mark.xfail(strict=True, reason="engine/DIFFERENCES.md, Abstract type errors")
 async def test_a_value_no_member_claims_errs_as_a_mutation() -> None:
     schema = _schema(pets=lambda: [Dog("Odie", True), Human("Jon")])
     await agree(schema, UNION, mutation=True)
@@ -137,13 +137,13 @@ async def test_a_type_name_not_of_the_union_errs_as_a_query() -> None:
     assert await agree(schema, UNION) == GAVE_UP
 
 
-@pytest.mark.xfail(strict=True, reason="docs/engine.md, Abstract type errors")
+@pytest.mark.xfail(strict=True, reason="engine/DIFFERENCES.md, Abstract type errors")
 async def test_a_type_name_not_of_the_union_errs_as_a_mutation() -> None:
     schema = _schema(resolve_type=lambda *_: "Human", is_type_of=False)
     await agree(schema, UNION, mutation=True)
 
 
-@pytest.mark.xfail(strict=True, reason="docs/engine.md, is_type_of")
+@pytest.mark.xfail(strict=True, reason="engine/DIFFERENCES.md, is_type_of")
 @pytest.mark.parametrize("mutation", [False, True], ids=["query", "mutation"])
 async def test_an_object_its_type_does_not_claim_errs(mutation: bool) -> None:
     schema = _schema(pets=lambda: [Cat("Garfield", False)])

@@ -1,7 +1,7 @@
 """graphql-core's tests/execution/test_directives.py (3.3), ported: @include and @skip on
 fields, fragment spreads, inline fragments and anonymous inline fragments.
 
-A plan never compiles a document with directives (docs/engine.md): every case is declined and
+A plan never compiles a document with directives (engine/DIFFERENCES.md): every case is declined and
 answered by graphql-core. They stay here so that the day plans take directives, they are
 tested from the start.
 """

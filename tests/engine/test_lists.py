@@ -76,7 +76,7 @@ async def test_what_is_not_iterable_is_an_error(root: Root) -> None:
     assert await agree_both(STRINGS, "{ listField }", root) == (GAVE_UP, PLAN)
 
 
-@pytest.mark.xfail(strict=True, reason="docs/engine.md, Mappings as lists")
+@pytest.mark.xfail(strict=True, reason="engine/DIFFERENCES.md, Mappings as lists")
 @pytest.mark.parametrize("mutation", [False, True], ids=["query", "mutation"])
 async def test_a_dict_is_not_a_list_value(mutation: bool) -> None:
     await agree(STRINGS, "{ listField }", lambda: Data({1: "one", 2: "two"}), mutation=mutation)
@@ -115,7 +115,7 @@ async def _async_generator() -> AsyncIterator[Any]:
     yield False
 
 
-@pytest.mark.xfail(strict=True, reason="docs/engine.md, Async iterables")
+@pytest.mark.xfail(strict=True, reason="engine/DIFFERENCES.md, Async iterables")
 async def test_an_async_generator_is_a_list_value_as_a_mutation() -> None:
     await agree(STRINGS, "{ listField }", lambda: Data(_async_generator()), mutation=True)
 
@@ -153,7 +153,7 @@ async def test_list_nullability_answers_as_graphql_core(
 
 
 @pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
-@pytest.mark.xfail(strict=True, reason="docs/engine.md, Awaitable list items")
+@pytest.mark.xfail(strict=True, reason="engine/DIFFERENCES.md, Awaitable list items")
 async def test_a_list_of_awaitables_as_a_mutation() -> None:
     root = lambda: Data([get_async(1), get_async(2)])  # noqa: E731
     try:

@@ -155,7 +155,7 @@ ROOT_SIBLINGS = {
 }
 # Below the root graphql-core resolves siblings concurrently, so a sibling's error is kept though
 # a non-null sibling nulled the parent; a plan resolves siblings in turn and stops at the first
-# that nulls it (docs/engine.md, "Siblings").
+# that nulls it (engine/DIFFERENCES.md, "Siblings").
 SIBLINGS = {
     "nullable and non-nullable nested fields throw nested errors": (
         "{ syncNest { promiseNonNullNest { syncNonNull } promiseNest { syncNonNull } } }"
@@ -189,7 +189,7 @@ async def test_many_errors_for_one_position_are_given_up_as_a_query(document: st
     assert await agree(SCHEMA, document, ThrowingData) == GAVE_UP
 
 
-@pytest.mark.xfail(strict=True, reason="docs/engine.md, Siblings: a plan resolves in turn")
+@pytest.mark.xfail(strict=True, reason="engine/DIFFERENCES.md, Siblings: a plan resolves in turn")
 @pytest.mark.parametrize("document", SIBLINGS.values(), ids=SIBLINGS.keys())
 async def test_many_errors_for_one_position_as_a_mutation(document: str) -> None:
     await agree(SCHEMA, document, ThrowingData, mutation=True)

@@ -15,7 +15,9 @@ from bench.operations import (
     GQL_CREATE,
     GQL_CREATE_AS_PEER,
     GQL_ORDER,
+    GRPC_CREATE,
     PEER_GQL,
+    PEER_GRPC,
     PEER_REST,
     REST_CREATE,
 )
@@ -71,13 +73,13 @@ def test_targets_are_met_only_by_fast_enough_error_free_runs() -> None:
     good = met(results(gql=750, rest=3200))
     assert good == {
         **dict.fromkeys(["graphql_ratio", "rest_ratio", "p99", "errors", "scaling"], True),
-        **dict.fromkeys(["graphql_peer", "rest_peer"], False),  # no peer in this run
+        **dict.fromkeys(["graphql_peer", "rest_peer", "grpc_peer"], False),  # no peer here
         "read_cpu": False,  # no read in this run
     }
     bad = met(results(gql=500, rest=2000, p99_ms=40, errors=2))
     assert bad == {"graphql_ratio": False, "rest_ratio": False, "p99": False, "errors": False,
                    "scaling": True, "graphql_peer": False, "rest_peer": False,
-                   "read_cpu": False}  # fmt: skip
+                   "grpc_peer": False, "read_cpu": False}  # fmt: skip
 
 
 def test_the_peer_target_is_its_cpu_per_request_over_ordos() -> None:
@@ -89,6 +91,9 @@ def test_the_peer_target_is_its_cpu_per_request_over_ordos() -> None:
             peer=PEER_GQL),
         Row(REST_CREATE.name, "operation", 1, 32, SEEDED, figures(2000, cpu_us=320.0),
             peer=PEER_REST),
+        Row(PEER_GRPC, "peer", 1, 32, SEEDED, figures(4000, cpu_us=150.0)),
+        Row(GRPC_CREATE.name, "operation", 1, 32, SEEDED, figures(1000, cpu_us=500.0),
+            peer=PEER_GRPC),
     ]  # fmt: skip
     found.add_ratios()
     row = found.find(GQL_CREATE_AS_PEER.name, 1)
@@ -96,7 +101,10 @@ def test_the_peer_target_is_its_cpu_per_request_over_ordos() -> None:
     assert {k: v for k, v in met(found).items() if k.endswith("peer")} == {
         "graphql_peer": True,
         "rest_peer": False,  # 0.5
+        "grpc_peer": False,  # 0.3, of 0.6
     }
+    grpc = next(t for t in targets(found) if t.key == "grpc_peer")
+    assert grpc.measured == "0.30 by CPU per request; 0.25 by requests/s"
 
 
 def test_table_and_json_hold_every_row_and_target() -> None:

@@ -14,7 +14,7 @@ import pytest
 import structlog
 
 from ordo import logs
-from ordo.logs import configure_logging, request_line
+from ordo.logs import configure_logging, grpc_line, request_line
 from tests.support import ROOT
 
 
@@ -90,6 +90,22 @@ async def test_the_request_line_is_what_structlog_renders(monkeypatch: pytest.Mo
     assert {**direct, "timestamp": None} == {**structured, "timestamp": None}
     assert len(direct["timestamp"]) == len(structured["timestamp"])
     assert direct["timestamp"].endswith("Z") and direct["request_id"] == "r-1"
+
+
+async def test_the_grpc_line_is_what_structlog_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """grpc_line (ordo/rpc/calls.py's line per call) writes what `log.info("grpc call", …)`
+    would, as request_line does for HTTP."""
+    stderr = _Recorder()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    configure_logging()
+    grpc_line("CreateOrder", "OK", 0.75)
+    structlog.get_logger("ordo.grpc").info(
+        "grpc call", grpc_method="CreateOrder", code="OK", ms=0.75
+    )
+    logs.flush()
+    direct, structured = (json.loads(line) for line in "".join(stderr.writes).splitlines())
+    assert list(direct) == list(structured)
+    assert {**direct, "timestamp": None} == {**structured, "timestamp": None}
 
 
 def test_no_request_line_above_info(monkeypatch: pytest.MonkeyPatch) -> None:

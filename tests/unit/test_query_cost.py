@@ -4,11 +4,12 @@ schema with `first`: lists by their bound or `first`, a `first` variable by its 
 from __future__ import annotations
 
 import strawberry
-from graphql import get_introspection_query, parse
+from graphql import parse
 
 from schema.build import build_schema
 from schema.cost import (
     DEFAULT_MAX_QUERY_COST,
+    FULL_INTROSPECTION,
     Cost,
     CostBook,
     document_costs,
@@ -67,15 +68,7 @@ def test_introspection_costs_its_root_field_and_counts_what_it_answers() -> None
 
 def test_one_full_introspection_is_the_introspection_limit() -> None:
     book = CostBook(SCHEMA._schema, DEFAULT_MAX_QUERY_COST)
-    query = get_introspection_query(
-        descriptions=True,
-        specified_by_url=True,
-        directive_is_repeatable=True,
-        schema_description=True,
-        input_value_deprecation=True,
-        one_of=True,
-    )
-    [full] = cost(query).values()
+    [full] = cost(FULL_INTROSPECTION).values()
     assert full.introspection == book.introspection_limit
     assert book.over(full) is None
     assert book.over(full + full) is not None
