@@ -19,7 +19,7 @@ propagated here as graphql-core does (null up to the nearest nullable field).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Iterable, Mapping
 from typing import Any, TypeGuard
 
 from graphql import (
@@ -184,7 +184,7 @@ class Run:
         return self.object_sync(shape, value, at)
 
     def items_sync(self, item: Shape, step: Step, at: Path, value: Any) -> list[Any]:
-        if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
             raise GraphQLError(not_iterable(step.parent, step.node.name.value))
         completed = []
         for index, entry in enumerate(value):
@@ -252,7 +252,7 @@ class Run:
         return coerced
 
     async def items(self, item: Shape, step: Step, at: Path, value: Any) -> list[Any]:
-        if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
             raise GraphQLError(not_iterable(step.parent, step.node.name.value))
         completed = []
         for index, entry in enumerate(value):

@@ -76,7 +76,6 @@ async def test_what_is_not_iterable_is_an_error(root: Root) -> None:
     assert await agree_both(STRINGS, "{ listField }", root) == (GAVE_UP, PLAN)
 
 
-@pytest.mark.xfail(strict=True, reason="engine/DIFFERENCES.md, Mappings as lists")
 @pytest.mark.parametrize("mutation", [False, True], ids=["query", "mutation"])
 async def test_a_dict_is_not_a_list_value(mutation: bool) -> None:
     await agree(STRINGS, "{ listField }", lambda: Data({1: "one", 2: "two"}), mutation=mutation)
