@@ -10,6 +10,7 @@ from schema.build import build_schema
 from schema.cost import (
     DEFAULT_MAX_QUERY_COST,
     FULL_INTROSPECTION,
+    MAX_TERMS,
     Cost,
     CostBook,
     document_costs,
@@ -126,3 +127,28 @@ async def test_a_first_variable_over_the_limit_is_refused_per_request() -> None:
     assert refused.data is None
     [error] = refused.errors or []
     assert error.extensions == {"code": "QUERY_TOO_COSTLY", "status": 400}
+
+
+def test_a_fragment_spread_twice_adds_its_variable_terms_into_one() -> None:
+    """A chain of 30 fragments, each spreading the next twice, sizing one list by `$n`: one
+    term, 2^30 lists of it, not 2^30 terms."""
+    depth = 30
+    links = " ".join(f"fragment F{i} on Probe {{ ...F{i + 1} ...F{i + 1} }}" for i in range(depth))
+    last = f"fragment F{depth} on Probe {{ things(first: $n) {{ name }} }}"
+    [found] = cost(f"query($n: Int) {{ ...F0 }} {links} {last}", PROBE).values()
+    assert found.terms == 1
+    assert found.of({"n": 3}) == 2**depth * (1 + 3)
+
+
+def test_a_document_sizing_too_many_lists_by_variables_is_refused() -> None:
+    gate = Gate(PROBE._schema, CostBook(PROBE._schema, DEFAULT_MAX_QUERY_COST))
+
+    def sized(count: int) -> str:
+        fields = " ".join(f"a{i}: things(first: $v{i}) {{ name }}" for i in range(count))
+        return f"{{ {fields} }}"
+
+    assert gate.judge(parse(sized(MAX_TERMS))).refusal is None
+    refused = gate.judge(parse(sized(MAX_TERMS + 1))).refusal
+    assert refused is not None
+    assert refused.message == f"the query sizes more than {MAX_TERMS} lists by variables (SPEC §5)"
+    assert refused.extensions == {"code": "QUERY_TOO_COSTLY", "status": 400}
